@@ -1,0 +1,247 @@
+"""Load and validate the policy knowledge base once; fail fast, naming file and field."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+
+from actions.knowledge.models import (
+    CASE_KEYS,
+    Fact,
+    KnowledgeBase,
+    Source,
+    Topic,
+)
+from zh_nlu.regions import Gazetteer, default_gazetteer
+
+logger = logging.getLogger(__name__)
+
+POLICIES_DIR = Path(
+    os.environ.get("POLICIES_DIR", Path(__file__).resolve().parents[2] / "policies")
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+class KnowledgeBaseError(ValueError):
+    """The knowledge base is invalid; the message names the file and the field."""
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return _dates_to_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as error:
+        raise KnowledgeBaseError(f"{path}: cannot be read as YAML: {error}") from error
+
+
+def _dates_to_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_strings(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _validate(data: Any, schema_name: str, path: Path, root: Path) -> None:
+    schema = _read_yaml(root / "schema" / schema_name)
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise KnowledgeBaseError(f"{path}: {field}: {error.message}")
+
+
+def _fact(
+    raw: Dict[str, Any],
+    sources: Dict[str, Source],
+    path: Path,
+    index: int,
+    region: Optional[str],
+) -> Fact:
+    where = f"{path}: facts.{index} ({raw['id']})"
+    if raw["source"] not in sources:
+        raise KnowledgeBaseError(f"{where}.source: unknown source '{raw['source']}'")
+    if region and not (raw.get("topics") and raw.get("role")):
+        raise KnowledgeBaseError(f"{where}: a region fact needs 'topics' and 'role'")
+    return Fact(
+        id=raw["id"],
+        statement=" ".join(raw["statement"].split()),
+        source=sources[raw["source"]],
+        effective=datetime.date.fromisoformat(raw["effective"]),
+        checked=datetime.date.fromisoformat(raw["checked"]),
+        recheck_days=raw["recheck_days"],
+        confidence=raw["confidence"],
+        file=path.name,
+        region=region,
+        topics=tuple(raw.get("topics", ())),
+        role=raw.get("role", "any"),
+    )
+
+
+def _evidence(raw: Dict[str, Any]) -> str:
+    """All text of a fact a number in an answer may rest on."""
+    keys = ("statement", "quote", "note", "effective_note")
+    return " ".join(str(raw.get(k, "")) for k in keys)
+
+
+def _topic_texts(raw: Dict[str, Any]) -> Iterable[str]:
+    yield raw["direct"]
+    yield from raw["steps"]
+    yield from (raw.get("cases") or {}).values()
+
+
+def _load_facts(
+    root: Path, sources: Dict[str, Source], gazetteer: Gazetteer
+) -> tuple:
+    facts: Dict[str, Fact] = {}
+    evidence: Dict[str, str] = {}
+    files = [root / "national.yml"] + sorted((root / "regions").glob("*.yml"))
+    for path in files:
+        data = _read_yaml(path)
+        _validate(data, "facts.schema.yml", path, root)
+        region = None
+        if path.parent.name == "regions":
+            if "region" not in data:
+                raise KnowledgeBaseError(f"{path}: region: a region file names its region")
+            resolved = gazetteer.resolve(data["region"])
+            if resolved is None:
+                raise KnowledgeBaseError(
+                    f"{path}: region: '{data['region']}' is not a known region"
+                )
+            region = resolved.name
+        for index, raw in enumerate(data["facts"]):
+            if raw["id"] in facts:
+                raise KnowledgeBaseError(
+                    f"{path}: facts.{index}.id: '{raw['id']}' is already defined "
+                    f"in {facts[raw['id']].file}"
+                )
+            facts[raw["id"]] = _fact(raw, sources, path, index, region)
+            evidence[raw["id"]] = _evidence(raw)
+    return facts, evidence
+
+
+def _load_topics(
+    root: Path, facts: Dict[str, Fact], evidence: Dict[str, str]
+) -> tuple:
+    path = root / "topics.yml"
+    data = _read_yaml(path)
+    _validate(data, "topics.schema.yml", path, root)
+    topics: Dict[str, Topic] = {}
+    by_intent: Dict[str, Topic] = {}
+    for index, raw in enumerate(data["topics"]):
+        where = f"{path}: topics.{index} ({raw['id']})"
+        if raw["id"] in topics:
+            raise KnowledgeBaseError(f"{where}.id: duplicate topic id")
+        for fact_id in raw["facts"]:
+            if fact_id not in facts:
+                raise KnowledgeBaseError(f"{where}.facts: unknown fact '{fact_id}'")
+        supported = " ".join(evidence[f] for f in raw["facts"])
+        for text in _topic_texts(raw):
+            for number in _NUMBER.findall(text):
+                if number not in supported:
+                    raise KnowledgeBaseError(
+                        f"{where}: the number {number} in “{text}” stands in none of "
+                        f"its facts ({', '.join(raw['facts'])})"
+                    )
+        topic = Topic(
+            id=raw["id"],
+            title=raw["title"],
+            intents=tuple(raw["intents"]),
+            direct=raw["direct"],
+            steps=tuple(raw["steps"]),
+            rule=raw["rule"],
+            channel=raw["channel"],
+            facts=tuple(raw["facts"]),
+            cases=raw.get("cases"),
+            materials_topic=raw.get("materials_topic"),
+            rule_note=raw.get("rule_note"),
+            declined=raw.get("declined", False),
+        )
+        topics[topic.id] = topic
+        for intent in topic.intents:
+            if intent in by_intent:
+                raise KnowledgeBaseError(
+                    f"{where}.intents: '{intent}' is already answered by "
+                    f"topic '{by_intent[intent].id}'"
+                )
+            by_intent[intent] = topic
+    for topic in topics.values():
+        if topic.materials_topic and topic.materials_topic not in topics:
+            raise KnowledgeBaseError(
+                f"{path}: topic {topic.id}.materials_topic: unknown topic "
+                f"'{topic.materials_topic}'"
+            )
+    return data, topics, by_intent
+
+
+def _check_region_topics(facts: Dict[str, Fact], topics: Dict[str, Topic]) -> None:
+    for fact in facts.values():
+        for topic in fact.topics:
+            if topic not in topics:
+                raise KnowledgeBaseError(
+                    f"regions/{fact.file}: {fact.id}.topics: unknown topic '{topic}'"
+                )
+
+
+def load_knowledge_base(
+    root: Path = POLICIES_DIR, gazetteer: Optional[Gazetteer] = None
+) -> KnowledgeBase:
+    """Read, validate and cross-check every file of the knowledge base."""
+    gazetteer = gazetteer or default_gazetteer()
+    sources_path = root / "sources.yml"
+    raw_sources = _read_yaml(sources_path)
+    _validate(raw_sources, "sources.schema.yml", sources_path, root)
+    sources = {
+        key: Source(
+            key=key,
+            title=value["title"],
+            doc_number=value.get("doc_number"),
+            issued=value.get("issued"),
+            url=value.get("url"),
+        )
+        for key, value in raw_sources["sources"].items()
+    }
+    facts, evidence = _load_facts(root, sources, gazetteer)
+    data, topics, by_intent = _load_topics(root, facts, evidence)
+    _check_region_topics(facts, topics)
+    missing_cases = [k for k in CASE_KEYS if k not in data["cases"]]
+    if missing_cases:
+        raise KnowledgeBaseError(f"{root / 'topics.yml'}: cases: missing {missing_cases}")
+    kb = KnowledgeBase(
+        sources=sources,
+        facts=facts,
+        topics=topics,
+        rules=data["rules"],
+        channels=data["channels"],
+        notices=data["notices"],
+        case_labels=data["cases"],
+        by_intent=by_intent,
+    )
+    logger.info(
+        "Loaded the knowledge base: %d sources, %d facts, %d topics",
+        len(sources),
+        len(facts),
+        len(topics),
+    )
+    return kb
+
+
+@functools.lru_cache(maxsize=1)
+def default_knowledge_base() -> KnowledgeBase:
+    """The project's knowledge base, loaded once per process."""
+    return load_knowledge_base()
+
+
+def fact_ids_by_confidence(kb: KnowledgeBase, confidence: str) -> List[str]:
+    """Ids of the facts with a given confidence (for reports and tests)."""
+    return sorted(f.id for f in kb.facts.values() if f.confidence == confidence)

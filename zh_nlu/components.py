@@ -1,0 +1,173 @@
+"""Rasa NLU components for Chinese: a fingerprinted jieba tokenizer and the domain
+entity extractor that runs the project's spaCy pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from zh_nlu import spacy_pipeline
+from zh_nlu.regions import LEXICON_DIR
+from zh_nlu.roles import region_role
+
+logger = logging.getLogger(__name__)
+
+# "备案了吗" asks, it does not state that one has filed.
+_QUESTION_AFTER = "吗么嘛没"
+
+
+def _fingerprint_files(paths: List[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
+)
+class DomainJiebaTokenizer(JiebaTokenizer):
+    """JiebaTokenizer whose cache key includes the user dictionary's content.
+
+    Rasa's JiebaTokenizer fingerprints only its config, so an edited dictionary would
+    not invalidate the training cache; this one retrains when a dictionary changes.
+    It also drops whitespace tokens, which jieba keeps and Rasa cannot align.
+    """
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Fingerprint of every file in the dictionary folder."""
+        path = config.get("dictionary_path")
+        if not path:
+            return None
+        return _fingerprint_files([p for p in Path(path).glob("*") if p.is_file()])
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Any]:
+        """Jieba tokens without whitespace-only tokens."""
+        return [t for t in super().tokenize(message, attribute) if t.text.strip()]
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds regions (with their role), filing status, hospital level, scheme and
+    person status with the project's rule-based spaCy pipeline."""
+
+    PIPELINE_DIR = "spacy_pipeline"
+
+    def __init__(self, nlp: Any, model_storage: ModelStorage, resource: Resource):
+        """Wrap a loaded spaCy pipeline."""
+        self._nlp = nlp
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """No options: the lexicon decides what is found."""
+        return {}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Packages the component needs."""
+        return ["spacy", "jionlp"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain when the lexicon or the division data changes."""
+        files = [p for p in LEXICON_DIR.glob("*.yml") if p.is_file()]
+        return _fingerprint_files(files) + metadata.version("jionlp")
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DomainEntityExtractor:
+        """Build the spaCy pipeline from the lexicon."""
+        return cls(spacy_pipeline.build_pipeline(), model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DomainEntityExtractor:
+        """Load the spaCy pipeline saved with the model."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                nlp = spacy_pipeline.load_pipeline(directory / cls.PIPELINE_DIR)
+        except ValueError:
+            logger.warning("No saved spaCy pipeline in the model; building it anew.")
+            nlp = spacy_pipeline.build_pipeline()
+        return cls(nlp, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Save the pipeline with the model, so the model is self-contained."""
+        with self._model_storage.write_to(self._resource) as directory:
+            self._nlp.to_disk(directory / self.PIPELINE_DIR)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the entities found in each message's text."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            entities = self.add_extractor_name(self.extract(text))
+            message.set(
+                ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
+            )
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data keeps its own annotations (there are none for these)."""
+        return training_data
+
+    def extract(self, text: str) -> List[Dict[str, Any]]:
+        """Entities in a text, as Rasa entity dicts."""
+        entities = []
+        for ent in self._nlp(text).ents:
+            entity: Dict[str, Any] = {
+                ENTITY_ATTRIBUTE_TYPE: ent.label_,
+                ENTITY_ATTRIBUTE_VALUE: ent.ent_id_ or ent.text,
+                ENTITY_ATTRIBUTE_START: ent.start_char,
+                ENTITY_ATTRIBUTE_END: ent.end_char,
+                "text": ent.text,
+            }
+            if ent.label_ == spacy_pipeline.REGION:
+                role = region_role(text, ent.start_char, ent.end_char)
+                if role:
+                    entity[ENTITY_ATTRIBUTE_ROLE] = role
+            elif ent.label_ == "filing_status" and ent.ent_id_ == "filed":
+                if text[ent.end_char : ent.end_char + 1] in tuple(_QUESTION_AFTER):
+                    continue
+            entities.append(entity)
+        return entities

@@ -1,0 +1,123 @@
+"""The project's own spaCy zh pipeline: character tokens and an entity ruler.
+
+Built from the project's data (region gazetteer, insurance terms, hospital levels); no
+pretrained model is downloaded. Characters as tokens make matches independent of
+where jieba puts word boundaries: 上海 is found inside 上海市第一人民医院, and because
+the ruler keeps the longest match, 南京 wins over the 简称 京.
+
+Build and save it with `python -m zh_nlu.spacy_pipeline OUT_DIR`; load it with
+`load_pipeline(OUT_DIR)` (which registers the custom component first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from zh_nlu.regions import LEXICON_DIR, Gazetteer, default_gazetteer
+
+logger = logging.getLogger(__name__)
+
+TERMS_FILE = "terms.yml"
+REGION = "region"
+REGION_ABBREVIATION = "region_abbreviation"
+FILTER_COMPONENT = "region_short_form_filter"
+
+# Before a one-character 简称: a verb of place (在沪, 来京, 赴粤).
+_PLACE_VERB_BEFORE = "在来去到回赴返驻离进"
+# After it: what makes it a place (沪医保, 苏籍, 京牌, 在沪就医, 来京看病, 在粤。).
+_AFTER_ABBREVIATION = re.compile(
+    r"^(医保|社保|籍|户籍|牌|地区|就医|看病|住院|工作|打工|上班|生活|定居|居住|养老|治疗|"
+    r"买药|参保|期间|能|可以|用|报|刷|的|了|后|时|[^\u4e00-\u9fff]|$)"
+)
+_ANCHORED_AFTER = re.compile(r"^(医保|社保|籍|户籍|牌)")
+
+
+def short_form_in_context(text: str, start: int, end: int) -> bool:
+    """Whether a one-character 简称 at text[start:end] names a place here."""
+    if text.strip() == text[start:end]:
+        return True  # the whole message: an answer such as "沪"
+    after = text[end:]
+    if _ANCHORED_AFTER.match(after):
+        return True
+    before = text[start - 1] if start > 0 else ""
+    return before != "" and before in _PLACE_VERB_BEFORE and bool(
+        _AFTER_ABBREVIATION.match(after)
+    )
+
+
+@Language.component(FILTER_COMPONENT)
+def region_short_form_filter(doc: Doc) -> Doc:
+    """Keep a one-character 简称 only where its context makes it a place."""
+    kept: List[Span] = []
+    for ent in doc.ents:
+        if ent.label_ != REGION_ABBREVIATION:
+            kept.append(ent)
+            continue
+        if short_form_in_context(doc.text, ent.start_char, ent.end_char):
+            kept.append(Span(doc, ent.start, ent.end, label=REGION, span_id=ent.ent_id_))
+    doc.ents = kept
+    return doc
+
+
+def load_terms(lexicon_dir: Path = LEXICON_DIR) -> Dict:
+    """The domain vocabulary (words for jieba, entity surface forms)."""
+    return yaml.safe_load((lexicon_dir / TERMS_FILE).read_text(encoding="utf-8"))
+
+
+def entity_patterns(gazetteer: Gazetteer, terms: Dict) -> List[Dict[str, str]]:
+    """Entity-ruler patterns: every region form and every term's surface forms."""
+    patterns = [
+        {"label": REGION, "pattern": form, "id": full_name}
+        for form, full_name in gazetteer.surface_forms()
+    ]
+    patterns += [
+        {"label": REGION_ABBREVIATION, "pattern": form, "id": full_name}
+        for form, full_name in gazetteer.abbreviations.items()
+    ]
+    for entity, values in terms["entities"].items():
+        for value, forms in values.items():
+            patterns += [
+                {"label": entity, "pattern": str(form), "id": str(value)}
+                for form in forms
+            ]
+    return patterns
+
+
+def build_pipeline(
+    gazetteer: Optional[Gazetteer] = None, terms: Optional[Dict] = None
+) -> Language:
+    """A blank zh pipeline (character segmenter) with the domain entity ruler."""
+    gazetteer = gazetteer or default_gazetteer()
+    terms = terms or load_terms()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(entity_patterns(gazetteer, terms))
+    nlp.add_pipe(FILTER_COMPONENT)
+    return nlp
+
+
+def load_pipeline(path: Path) -> Language:
+    """Load a pipeline saved by build_pipeline(...).to_disk(path)."""
+    return spacy.load(path)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Build the pipeline and save it to a directory."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    build_pipeline().to_disk(args.out)
+    logger.info("saved the spaCy pipeline to %s", args.out)
+
+
+if __name__ == "__main__":
+    main()
