@@ -214,6 +214,11 @@ def load_knowledge_base(
     facts, evidence = _load_facts(root, sources, gazetteer)
     data, topics, by_intent = _load_topics(root, facts, evidence)
     _check_region_topics(facts, topics)
+    for topic_id in data.get("materials_keywords", {}):
+        if topic_id not in topics:
+            raise KnowledgeBaseError(
+                f"{root / 'topics.yml'}: materials_keywords: unknown topic '{topic_id}'"
+            )
     missing_cases = [k for k in CASE_KEYS if k not in data["cases"]]
     if missing_cases:
         raise KnowledgeBaseError(f"{root / 'topics.yml'}: cases: missing {missing_cases}")
@@ -225,6 +230,7 @@ def load_knowledge_base(
         channels=data["channels"],
         notices=data["notices"],
         case_labels=data["cases"],
+        materials_keywords=data.get("materials_keywords", {}),
         by_intent=by_intent,
     )
     logger.info(

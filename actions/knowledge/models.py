@@ -10,6 +10,7 @@ INSURED = "insured"
 TREATMENT = "treatment"
 ANY = "any"
 CASE_KEYS = ("filed", "not_filed", "emergency")
+MATERIALS_INTENT = "ask_materials"
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,25 @@ class KnowledgeBase:
     channels: Dict[str, str]
     notices: Dict[str, str]
     case_labels: Dict[str, str]
+    materials_keywords: Dict[str, List[str]] = field(default_factory=dict)
     by_intent: Dict[str, Topic] = field(default_factory=dict)
 
     def topic_for_intent(self, intent: str) -> Optional[Topic]:
         """The topic that answers an intent, if any."""
         return self.by_intent.get(intent)
+
+    def materials_topic(self, text: str, context_topic: Optional[str]) -> Topic:
+        """The topic answering "what materials?": by the question's words, else by
+        the topic being discussed, else the filing materials."""
+        for topic_id, words in self.materials_keywords.items():
+            if any(word in text for word in words):
+                return self.topics[topic_id]
+        context = self.topics.get(context_topic or "")
+        if context and context.materials_topic:
+            return self.topics[context.materials_topic]
+        if context and context.id in self.materials_keywords:
+            return context
+        return self.by_intent[MATERIALS_INTENT]
 
     def region_facts(self, region: str, topic: str, role: str) -> List[Fact]:
         """Facts of a region that make a topic specific, for the region's role."""

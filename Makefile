@@ -1,0 +1,77 @@
+# 异地医保助手: every command a person or CI runs goes through here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/current.tar.gz
+
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+export PYTHONDONTWRITEBYTECODE := 1
+
+TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
+
+.PHONY: help install lock lexicon train chat serve actions test lint unit validate \
+        rasa-test e2e bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## create .venv with Python 3.10 and the locked dependencies (only when the lock changed)
+	@bash scripts/bootstrap.sh
+
+lock: ## re-resolve requirements.in with Python 3.10 and rewrite requirements.lock
+	@bash scripts/lock.sh
+
+lexicon: install ## regenerate jieba's domain dictionary from the lexicon and region data
+	@$(PY) -m zh_nlu.jieba_dict
+
+$(MODEL): $(TRAIN_INPUTS) | install
+	@echo "Training the model (inputs changed or no model yet) ..."
+	@$(RASA) train --fixed-model-name current --out models --quiet
+	@touch $(MODEL)
+
+train: install $(MODEL) ## train the model if it is missing or older than its inputs
+
+chat: install $(MODEL) ## chat in the terminal (starts and stops the servers it needs)
+	@bash scripts/chat.sh
+
+serve: install $(MODEL) ## run the Rasa server (REST, socket.io, HTTP API) and the action server
+	@bash scripts/serve.sh
+
+actions: install ## run only the action server
+	@$(RASA) run actions --port $(ACTION_PORT)
+
+test: install lint unit validate $(MODEL) rasa-test e2e ## run the whole test suite
+
+lint: install
+	@$(VENV)/bin/ruff check actions zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff format --check actions zh_nlu tests bench scripts
+
+unit: install
+	@$(PY) -m pytest -q tests --ignore=tests/e2e
+
+validate: install
+	@$(PY) scripts/validate_data.py
+	@$(PY) -m actions.knowledge.validate
+
+rasa-test: install $(MODEL)
+	@$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/core
+	@$(PY) -m pytest -q tests/e2e/test_nlu_heldout.py
+
+e2e: install $(MODEL)
+	@$(PY) -m pytest -q tests/e2e --ignore=tests/e2e/test_nlu_heldout.py
+
+bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
+	@$(PY) bench/run.py
+
+clean:
+	rm -rf models results .pytest_cache .ruff_cache

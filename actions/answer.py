@@ -1,0 +1,136 @@
+"""Actions that answer policy questions from the knowledge base."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.constants import (
+    ACTION_ANSWER,
+    ACTION_CLARIFY,
+    INTENT_INFORM,
+    INTENT_MATERIALS,
+    INTENT_NLU_FALLBACK,
+    SLOT_FILING_STATUS,
+    SLOT_REGION_INSURED,
+    SLOT_REGION_TREATMENT,
+    SLOT_TOPIC,
+    UTTER_ASK_TOPIC,
+    UTTER_CLARIFY,
+    UTTER_OUT_OF_SCOPE,
+    UTTER_POLICY_ANSWER,
+)
+from actions.context import resolve_regions
+from actions.formatting import AnswerContext, compose
+from actions.knowledge.loader import default_knowledge_base
+from actions.knowledge.models import KnowledgeBase, Topic
+from zh_nlu.regions import default_gazetteer
+
+logger = logging.getLogger(__name__)
+
+CLARIFY_CANDIDATES = 3
+CLARIFY_MIN_CONFIDENCE = 0.05
+
+
+def _region_events(tracker: Tracker) -> List[EventType]:
+    entities = tracker.latest_message.get("entities", [])
+    insured, treatment = resolve_regions(
+        entities,
+        tracker.get_slot(SLOT_REGION_INSURED),
+        tracker.get_slot(SLOT_REGION_TREATMENT),
+        default_gazetteer(),
+    )
+    events: List[EventType] = []
+    if insured != tracker.get_slot(SLOT_REGION_INSURED):
+        events.append(SlotSet(SLOT_REGION_INSURED, insured))
+    if treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
+        events.append(SlotSet(SLOT_REGION_TREATMENT, treatment))
+    return events
+
+
+def _slot_after(tracker: Tracker, events: List[EventType], slot: str) -> Any:
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return tracker.get_slot(slot)
+
+
+def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Optional[Topic]:
+    intent = tracker.get_intent_of_latest_message()
+    context_topic = tracker.get_slot(SLOT_TOPIC)
+    if intent == INTENT_MATERIALS:
+        return kb.materials_topic(tracker.latest_message.get("text") or "", context_topic)
+    if intent == INTENT_INFORM or intent not in kb.by_intent:
+        return kb.topics.get(context_topic or "")
+    return kb.topic_for_intent(intent)
+
+
+class ActionAnswer(Action):
+    """Answer the latest question (or re-answer the topic after a follow-up)."""
+
+    def name(self) -> Text:
+        """Action name in the domain."""
+        return ACTION_ANSWER
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Compose the answer from the knowledge base and the user's case."""
+        kb = default_knowledge_base()
+        gazetteer = default_gazetteer()
+        events = _region_events(tracker)
+        topic = _topic_for(kb, tracker)
+        if topic is None:
+            dispatcher.utter_message(response=UTTER_ASK_TOPIC)
+            return events
+        context = AnswerContext(
+            insured=gazetteer.resolve(_slot_after(tracker, events, SLOT_REGION_INSURED) or ""),
+            treatment=gazetteer.resolve(
+                _slot_after(tracker, events, SLOT_REGION_TREATMENT) or ""
+            ),
+            filing_status=tracker.get_slot(SLOT_FILING_STATUS),
+        )
+        answer = compose(kb, gazetteer, topic, context)
+        dispatcher.utter_message(
+            response=UTTER_POLICY_ANSWER, buttons=answer.buttons, **answer.arguments
+        )
+        return events + [SlotSet(SLOT_TOPIC, topic.id)]
+
+
+class ActionClarify(Action):
+    """When understanding is uncertain, ask which topic was meant, with buttons."""
+
+    def name(self) -> Text:
+        """Action name in the domain."""
+        return ACTION_CLARIFY
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Offer the likeliest topics as buttons, or decline if there are none."""
+        kb = default_knowledge_base()
+        ranking = tracker.latest_message.get("intent_ranking", [])
+        buttons = []
+        for candidate in ranking:
+            name = candidate.get("name")
+            topic = kb.topic_for_intent(name) if name != INTENT_NLU_FALLBACK else None
+            if topic is None or candidate.get("confidence", 0) < CLARIFY_MIN_CONFIDENCE:
+                continue
+            buttons.append({"title": topic.title, "payload": f"/{name}"})
+            if len(buttons) == CLARIFY_CANDIDATES:
+                break
+        if not buttons:
+            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
+            return []
+        dispatcher.utter_message(response=UTTER_CLARIFY, buttons=buttons)
+        return _region_events(tracker)

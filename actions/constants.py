@@ -1,0 +1,30 @@
+"""Names shared by the domain, the actions and the tests: defined once."""
+
+# slots
+SLOT_REGION_INSURED = "region_insured"
+SLOT_REGION_TREATMENT = "region_treatment"
+SLOT_FILING_STATUS = "filing_status"
+SLOT_TOPIC = "topic"
+
+# entities
+ENTITY_REGION = "region"
+ENTITY_FILING_STATUS = "filing_status"
+ROLE_INSURED = "insured"
+ROLE_TREATMENT = "treatment"
+
+# intents
+INTENT_INFORM = "inform"
+INTENT_MATERIALS = "ask_materials"
+INTENT_NLU_FALLBACK = "nlu_fallback"
+INTENT_OUT_OF_SCOPE = "out_of_scope"
+
+# actions
+ACTION_ANSWER = "action_answer"
+ACTION_CLARIFY = "action_clarify"
+
+# responses
+UTTER_POLICY_ANSWER = "utter_policy_answer"
+UTTER_ASK_TOPIC = "utter_ask_topic"
+UTTER_CLARIFY = "utter_clarify"
+UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
+UTTER_REGION_UNKNOWN = "utter_region_unknown"

@@ -1,0 +1,48 @@
+"""The user's case as the conversation has told it: pure functions, no Rasa."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from actions.constants import ENTITY_REGION, ROLE_INSURED, ROLE_TREATMENT
+from zh_nlu.regions import PREFECTURE, Gazetteer, Region
+
+
+def most_specific(regions: Iterable[Region]) -> Optional[Region]:
+    """The most specific of several regions named together (周口 over 河南)."""
+    regions = list(regions)
+    prefectures = [r for r in regions if r.level == PREFECTURE]
+    return (prefectures or regions or [None])[-1]
+
+
+def resolve_regions(
+    entities: List[Dict[str, Any]],
+    insured: Optional[str],
+    treatment: Optional[str],
+    gazetteer: Gazetteer,
+) -> Tuple[Optional[str], Optional[str]]:
+    """The insured and treatment places after a message's region entities.
+
+    A region with a role replaces that role's place. A region without one ("那北京呢")
+    replaces the treatment place, unless only the insured place is known so far.
+    """
+    by_role: Dict[Optional[str], List[Region]] = {}
+    for entity in entities:
+        if entity.get("entity") != ENTITY_REGION:
+            continue
+        region = gazetteer.resolve(str(entity.get("value", "")))
+        if region:
+            by_role.setdefault(entity.get("role"), []).append(region)
+
+    new_insured = most_specific(by_role.get(ROLE_INSURED, []))
+    new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
+    unspecified = most_specific(by_role.get(None, []))
+    if unspecified is not None:
+        if new_treatment is None and not (insured and not treatment and new_insured is None):
+            new_treatment = unspecified
+        elif new_insured is None:
+            new_insured = unspecified
+    return (
+        new_insured.name if new_insured else insured,
+        new_treatment.name if new_treatment else treatment,
+    )

@@ -1,0 +1,159 @@
+"""Compose an answer from the knowledge base: pure functions, no Rasa.
+
+The sentences come from policies/ (facts, topics) and the layout labels from the
+domain response `utter_policy_answer`; this module picks and orders the pieces.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from actions.knowledge.models import (
+    CASE_KEYS,
+    INSURED,
+    TREATMENT,
+    Fact,
+    KnowledgeBase,
+    Topic,
+)
+from zh_nlu.regions import Gazetteer, Region
+
+PLACEHOLDER_INSURED = "参保地"
+PLACEHOLDER_TREATMENT = "就医地"
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What is known of the user's case."""
+
+    insured: Optional[Region] = None
+    treatment: Optional[Region] = None
+    filing_status: Optional[str] = None
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+@dataclass
+class Answer:
+    """The pieces of one answer: template arguments and buttons."""
+
+    topic: Topic
+    arguments: Dict[str, str]
+    buttons: List[Dict[str, str]]
+    facts: List[Fact]
+
+
+def _numbered(lines: Sequence[str]) -> str:
+    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+
+
+def _cases(kb: KnowledgeBase, topic: Topic, filing_status: Optional[str]) -> str:
+    if not topic.cases:
+        return ""
+    if filing_status in topic.cases:
+        label = kb.case_labels[filing_status]
+        return f"\n{label}：{topic.cases[filing_status]}"
+    lines = [f"· {kb.case_labels[k]}：{topic.cases[k]}" for k in CASE_KEYS]
+    return "\n" + "\n".join(lines)
+
+
+def case_buttons(kb: KnowledgeBase, topic: Topic, filing_status: Optional[str]) -> List[Dict[str, str]]:
+    """Buttons to pick one's filing situation, when the answer depends on it."""
+    if not topic.cases or filing_status in topic.cases:
+        return []
+    return [
+        {
+            "title": kb.case_labels[key],
+            "payload": "/inform" + json.dumps({"filing_status": key}, ensure_ascii=False),
+        }
+        for key in CASE_KEYS
+    ]
+
+
+def _with_province(gazetteer: Gazetteer, region: Optional[Region]) -> List[Region]:
+    if region is None:
+        return []
+    province = gazetteer.province_of(region)
+    return [region] if province == region else [region, province]
+
+
+def local_facts(
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+) -> List[Fact]:
+    """Facts of the user's places that make this topic specific to them."""
+    found: List[Fact] = []
+    for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
+        for place in _with_province(gazetteer, region):
+            for fact in kb.region_facts(place.name, topic.id, role):
+                if fact not in found:
+                    found.append(fact)
+    return found
+
+
+def _notices(
+    kb: KnowledgeBase, gazetteer: Gazetteer, facts: List[Fact], context: AnswerContext
+) -> str:
+    notes: List[str] = []
+    insured, treatment = context.insured, context.treatment
+    if insured and treatment and insured != treatment:
+        province = gazetteer.province_of(insured)
+        if province == gazetteer.province_of(treatment) and not province.is_municipality:
+            notes.append(kb.notices["intra_province"].format(province=province.short))
+    low = _citations(f for f in facts if f.confidence == "low")
+    if low:
+        notes.append(kb.notices["low_confidence"].format(facts=low))
+    overdue = _citations(f for f in facts if f.overdue(context.today))
+    if overdue:
+        notes.append(kb.notices["overdue"].format(facts=overdue))
+    return "".join(f"\n{note}" for note in notes)
+
+
+def _citations(facts) -> str:
+    seen: List[str] = []
+    for fact in facts:
+        if fact.source.citation not in seen:
+            seen.append(fact.source.citation)
+    return "、".join(seen)
+
+
+def compose(
+    kb: KnowledgeBase,
+    gazetteer: Gazetteer,
+    topic: Topic,
+    context: AnswerContext,
+) -> Answer:
+    """The answer to a topic for what is known of the user's case."""
+    facts = [kb.facts[f] for f in topic.facts]
+    local = local_facts(kb, gazetteer, topic, context)
+    used = facts + local
+    local_text = "".join(
+        f"\n【{kb_region_short(gazetteer, f.region)}】{f.statement}" for f in local
+    )
+    arguments = {
+        "direct": topic.direct,
+        "steps": _numbered(topic.steps),
+        "cases": _cases(kb, topic, context.filing_status),
+        "local": local_text,
+        "notices": _notices(kb, gazetteer, used, context),
+        "rule": kb.rules[topic.rule],
+        "basis": _citations(used),
+        "checked": min(f.checked for f in used).isoformat(),
+        "channel": kb.channels[topic.channel].format(
+            insured=context.insured.short if context.insured else PLACEHOLDER_INSURED,
+            treatment=context.treatment.short if context.treatment else PLACEHOLDER_TREATMENT,
+        ),
+    }
+    return Answer(
+        topic=topic,
+        arguments=arguments,
+        buttons=case_buttons(kb, topic, context.filing_status),
+        facts=used,
+    )
+
+
+def kb_region_short(gazetteer: Gazetteer, name: Optional[str]) -> str:
+    """The short name of a region given by its full name."""
+    region = gazetteer.resolve(name or "")
+    return region.short if region else (name or "")

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run the action server and the Rasa server (REST + socket.io channels, HTTP API) in
+# the foreground until Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/servers.sh
+
+.venv/bin/rasa run actions --port "$ACTION_PORT" &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' EXIT
+wait_for "http://127.0.0.1:$ACTION_PORT/health" 120 "$actions_pid" || {
+  echo "The action server did not start." >&2; exit 1; }
+
+echo "Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io), action server on :$ACTION_PORT. Ctrl-C stops both."
+.venv/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" \
+  --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml

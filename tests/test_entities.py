@@ -1,0 +1,95 @@
+"""Rule-based entities from the project's spaCy pipeline, with 参保地/就医地 roles."""
+
+import pytest
+
+from zh_nlu.components import DomainEntityExtractor
+from zh_nlu.spacy_pipeline import build_pipeline, load_pipeline, short_form_in_context
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return DomainEntityExtractor(build_pipeline(), None, None)
+
+
+def regions(extractor, text):
+    return [
+        (e["value"], e.get("role")) for e in extractor.extract(text) if e["entity"] == "region"
+    ]
+
+
+def values(extractor, text, entity):
+    return [e["value"] for e in extractor.extract(text) if e["entity"] == entity]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我是江苏参保的，在上海住院能刷卡吗", [("江苏省", "insured"), ("上海市", "treatment")]),
+        ("江苏的卡在上海能用吗", [("江苏省", "insured"), ("上海市", "treatment")]),
+        ("参保地是苏州市，想去杭州看病", [("苏州市", "insured"), ("杭州市", "treatment")]),
+        ("沪医保在苏州能用吗", [("上海市", "insured"), ("苏州市", "treatment")]),
+        ("我在上海参保，去成都旅游", [("上海市", "insured"), ("成都市", "treatment")]),
+        ("河南周口的新农合", [("河南省", "insured"), ("周口市", "insured")]),
+        ("在上海市第一人民医院住院", [("上海市", "treatment")]),
+        ("那北京呢", [("北京市", None)]),
+    ],
+)
+def test_regions_and_their_roles(extractor, text, expected):
+    assert regions(extractor, text) == expected
+
+
+def test_a_city_inside_a_hospital_name_is_found_whatever_jieba_does(extractor):
+    assert regions(extractor, "上海市第一人民医院")[0][0] == "上海市"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("南京的医保", ["南京市"]),
+        ("京东上买药", []),
+        ("我在新农合", []),
+        ("新的医院贵不贵", []),
+        ("宁可自费", []),
+        ("苏打水", []),
+        ("在京就医", ["北京市"]),
+    ],
+)
+def test_one_character_short_forms_need_a_place_context(extractor, text, expected):
+    assert [value for value, _ in regions(extractor, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, start", [("来京看病", 1), ("在沪就医", 1), ("苏医保", 0), ("粤", 0)]
+)
+def test_short_forms_in_a_place_context_count(text, start):
+    assert short_form_in_context(text, start, start + 1)
+
+
+@pytest.mark.parametrize(
+    "text, entity, value",
+    [
+        ("已经备案了，在三甲医院", "filing_status", "filed"),
+        ("忘了备案怎么办", "filing_status", "not_filed"),
+        ("没备案", "filing_status", "not_filed"),
+        ("出差急诊住院", "filing_status", "emergency"),
+        ("三甲医院", "hospital_level", "3"),
+        ("二级医院", "hospital_level", "2"),
+        ("社区医院", "hospital_level", "1"),
+        ("我是退休职工", "person_status", "retired"),
+        ("还没退休", "person_status", "in_service"),
+        ("新农合", "insurance_scheme", "resident"),
+        ("职工医保", "insurance_scheme", "employee"),
+    ],
+)
+def test_terms(extractor, text, entity, value):
+    assert values(extractor, text, entity) == [value]
+
+
+def test_asking_whether_to_file_is_not_saying_one_has_filed(extractor):
+    assert values(extractor, "需要备案了吗", "filing_status") == []
+
+
+def test_the_pipeline_saves_and_loads(tmp_path):
+    build_pipeline().to_disk(tmp_path / "nlp")
+    nlp = load_pipeline(tmp_path / "nlp")
+    assert [(e.text, e.ent_id_) for e in nlp("在上海住院").ents] == [("上海", "上海市")]
