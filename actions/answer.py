@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -36,7 +36,7 @@ CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
 
 
-def _region_events(tracker: Tracker) -> List[EventType]:
+def _region_events(tracker: Tracker) -> list[EventType]:
     entities = tracker.latest_message.get("entities", [])
     insured, treatment = resolve_regions(
         entities,
@@ -44,7 +44,7 @@ def _region_events(tracker: Tracker) -> List[EventType]:
         tracker.get_slot(SLOT_REGION_TREATMENT),
         default_gazetteer(),
     )
-    events: List[EventType] = []
+    events: list[EventType] = []
     if insured != tracker.get_slot(SLOT_REGION_INSURED):
         events.append(SlotSet(SLOT_REGION_INSURED, insured))
     if treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
@@ -52,18 +52,24 @@ def _region_events(tracker: Tracker) -> List[EventType]:
     return events
 
 
-def _slot_after(tracker: Tracker, events: List[EventType], slot: str) -> Any:
+def _slot_after(tracker: Tracker, events: list[EventType], slot: str) -> Any:
     for event in reversed(events):
         if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return tracker.get_slot(slot)
 
 
-def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Optional[Topic]:
-    intent = tracker.get_intent_of_latest_message()
+def _latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
+    intent = _latest_intent(tracker)
     context_topic = tracker.get_slot(SLOT_TOPIC)
     if intent == INTENT_MATERIALS:
-        return kb.materials_topic(tracker.latest_message.get("text") or "", context_topic)
+        return kb.materials_topic(
+            tracker.latest_message.get("text") or "", context_topic
+        )
     if intent == INTENT_INFORM or intent not in kb.by_intent:
         return kb.topics.get(context_topic or "")
     return kb.topic_for_intent(intent)
@@ -72,7 +78,7 @@ def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Optional[Topic]:
 class ActionAnswer(Action):
     """Answer the latest question (or re-answer the topic after a follow-up)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name in the domain."""
         return ACTION_ANSWER
 
@@ -80,8 +86,8 @@ class ActionAnswer(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
+        domain: dict[str, Any],
+    ) -> list[EventType]:
         """Compose the answer from the knowledge base and the user's case."""
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
@@ -91,7 +97,9 @@ class ActionAnswer(Action):
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
         context = AnswerContext(
-            insured=gazetteer.resolve(_slot_after(tracker, events, SLOT_REGION_INSURED) or ""),
+            insured=gazetteer.resolve(
+                _slot_after(tracker, events, SLOT_REGION_INSURED) or ""
+            ),
             treatment=gazetteer.resolve(
                 _slot_after(tracker, events, SLOT_REGION_TREATMENT) or ""
             ),
@@ -107,7 +115,7 @@ class ActionAnswer(Action):
 class ActionClarify(Action):
     """When understanding is uncertain, ask which topic was meant, with buttons."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Action name in the domain."""
         return ACTION_CLARIFY
 
@@ -115,8 +123,8 @@ class ActionClarify(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
+        domain: dict[str, Any],
+    ) -> list[EventType]:
         """Offer the likeliest topics as buttons, or decline if there are none."""
         kb = default_knowledge_base()
         ranking = tracker.latest_message.get("intent_ranking", [])

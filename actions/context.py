@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from actions.constants import ENTITY_REGION, ROLE_INSURED, ROLE_TREATMENT
 from zh_nlu.regions import PREFECTURE, Gazetteer, Region
 
 
-def most_specific(regions: Iterable[Region]) -> Optional[Region]:
+def most_specific(regions: Iterable[Region]) -> Region | None:
     """The most specific of several regions named together (周口 over 河南)."""
     regions = list(regions)
     prefectures = [r for r in regions if r.level == PREFECTURE]
@@ -16,17 +17,17 @@ def most_specific(regions: Iterable[Region]) -> Optional[Region]:
 
 
 def resolve_regions(
-    entities: List[Dict[str, Any]],
-    insured: Optional[str],
-    treatment: Optional[str],
+    entities: list[dict[str, Any]],
+    insured: str | None,
+    treatment: str | None,
     gazetteer: Gazetteer,
-) -> Tuple[Optional[str], Optional[str]]:
+) -> tuple[str | None, str | None]:
     """The insured and treatment places after a message's region entities.
 
     A region with a role replaces that role's place. A region without one ("那北京呢")
     replaces the treatment place, unless only the insured place is known so far.
     """
-    by_role: Dict[Optional[str], List[Region]] = {}
+    by_role: dict[str | None, list[Region]] = {}
     for entity in entities:
         if entity.get("entity") != ENTITY_REGION:
             continue
@@ -38,7 +39,9 @@ def resolve_regions(
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
     unspecified = most_specific(by_role.get(None, []))
     if unspecified is not None:
-        if new_treatment is None and not (insured and not treatment and new_insured is None):
+        if new_treatment is None and not (
+            insured and not treatment and new_insured is None
+        ):
             new_treatment = unspecified
         elif new_insured is None:
             new_insured = unspecified

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
 
 from actions.knowledge.models import (
     CASE_KEYS,
@@ -29,9 +29,9 @@ PLACEHOLDER_TREATMENT = "就医地"
 class AnswerContext:
     """What is known of the user's case."""
 
-    insured: Optional[Region] = None
-    treatment: Optional[Region] = None
-    filing_status: Optional[str] = None
+    insured: Region | None = None
+    treatment: Region | None = None
+    filing_status: str | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -40,16 +40,16 @@ class Answer:
     """The pieces of one answer: template arguments and buttons."""
 
     topic: Topic
-    arguments: Dict[str, str]
-    buttons: List[Dict[str, str]]
-    facts: List[Fact]
+    arguments: dict[str, str]
+    buttons: list[dict[str, str]]
+    facts: list[Fact]
 
 
 def _numbered(lines: Sequence[str]) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
 
 
-def _cases(kb: KnowledgeBase, topic: Topic, filing_status: Optional[str]) -> str:
+def _cases(kb: KnowledgeBase, topic: Topic, filing_status: str | None) -> str:
     if not topic.cases:
         return ""
     if filing_status in topic.cases:
@@ -59,20 +59,23 @@ def _cases(kb: KnowledgeBase, topic: Topic, filing_status: Optional[str]) -> str
     return "\n" + "\n".join(lines)
 
 
-def case_buttons(kb: KnowledgeBase, topic: Topic, filing_status: Optional[str]) -> List[Dict[str, str]]:
+def case_buttons(
+    kb: KnowledgeBase, topic: Topic, filing_status: str | None
+) -> list[dict[str, str]]:
     """Buttons to pick one's filing situation, when the answer depends on it."""
     if not topic.cases or filing_status in topic.cases:
         return []
     return [
         {
             "title": kb.case_labels[key],
-            "payload": "/inform" + json.dumps({"filing_status": key}, ensure_ascii=False),
+            "payload": "/inform"
+            + json.dumps({"filing_status": key}, ensure_ascii=False),
         }
         for key in CASE_KEYS
     ]
 
 
-def _with_province(gazetteer: Gazetteer, region: Optional[Region]) -> List[Region]:
+def _with_province(gazetteer: Gazetteer, region: Region | None) -> list[Region]:
     if region is None:
         return []
     province = gazetteer.province_of(region)
@@ -81,9 +84,9 @@ def _with_province(gazetteer: Gazetteer, region: Optional[Region]) -> List[Regio
 
 def local_facts(
     kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
-) -> List[Fact]:
+) -> list[Fact]:
     """Facts of the user's places that make this topic specific to them."""
-    found: List[Fact] = []
+    found: list[Fact] = []
     for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
         for place in _with_province(gazetteer, region):
             for fact in kb.region_facts(place.name, topic.id, role):
@@ -93,13 +96,16 @@ def local_facts(
 
 
 def _notices(
-    kb: KnowledgeBase, gazetteer: Gazetteer, facts: List[Fact], context: AnswerContext
+    kb: KnowledgeBase, gazetteer: Gazetteer, facts: list[Fact], context: AnswerContext
 ) -> str:
-    notes: List[str] = []
+    notes: list[str] = []
     insured, treatment = context.insured, context.treatment
     if insured and treatment and insured != treatment:
         province = gazetteer.province_of(insured)
-        if province == gazetteer.province_of(treatment) and not province.is_municipality:
+        if (
+            province == gazetteer.province_of(treatment)
+            and not province.is_municipality
+        ):
             notes.append(kb.notices["intra_province"].format(province=province.short))
     low = _citations(f for f in facts if f.confidence == "low")
     if low:
@@ -111,7 +117,7 @@ def _notices(
 
 
 def _citations(facts) -> str:
-    seen: List[str] = []
+    seen: list[str] = []
     for fact in facts:
         if fact.source.citation not in seen:
             seen.append(fact.source.citation)
@@ -142,7 +148,9 @@ def compose(
         "checked": min(f.checked for f in used).isoformat(),
         "channel": kb.channels[topic.channel].format(
             insured=context.insured.short if context.insured else PLACEHOLDER_INSURED,
-            treatment=context.treatment.short if context.treatment else PLACEHOLDER_TREATMENT,
+            treatment=context.treatment.short
+            if context.treatment
+            else PLACEHOLDER_TREATMENT,
         ),
     }
     return Answer(
@@ -153,7 +161,7 @@ def compose(
     )
 
 
-def kb_region_short(gazetteer: Gazetteer, name: Optional[str]) -> str:
+def kb_region_short(gazetteer: Gazetteer, name: str | None) -> str:
     """The short name of a region given by its full name."""
     region = gazetteer.resolve(name or "")
     return region.short if region else (name or "")

@@ -8,7 +8,6 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
 
 from bench.rest import reply_text, say
 
@@ -25,7 +24,7 @@ class Checked:
     question: str
     in_scope: bool
     reply: str
-    missing: List[List[str]]
+    missing: list[list[str]]
 
     @property
     def passed(self) -> bool:
@@ -33,16 +32,22 @@ class Checked:
         return not self.missing
 
 
-def load_questions(path: Path = EVAL_FILE) -> List[dict]:
+def load_questions(path: Path = EVAL_FILE) -> list[dict]:
     """The questions, one JSON object a line."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
-def check_all(base_url: str, questions: List[dict]) -> List[Checked]:
+def check_all(base_url: str, questions: list[dict]) -> list[Checked]:
     """Ask every question in a fresh conversation and check its reply."""
     checked = []
     for item in questions:
         reply = reply_text(say(base_url, f"eval-{uuid.uuid4().hex[:10]}", item["q"]))
-        missing = [group for group in item["must"] if not any(p in reply for p in group)]
+        missing = [
+            group for group in item["must"] if not any(p in reply for p in group)
+        ]
         checked.append(Checked(item["q"], item["in_scope"], reply, missing))
     return checked

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any, Dict, List
+from typing import Any
 
 
-def post_json(url: str, payload: Dict[str, Any], timeout: float = 60) -> Any:
+def post_json(url: str, payload: dict[str, Any], timeout: float = 60) -> Any:
     """POST a JSON body; the decoded JSON answer."""
     request = urllib.request.Request(
         url,
@@ -18,14 +18,14 @@ def post_json(url: str, payload: Dict[str, Any], timeout: float = 60) -> Any:
         return json.loads(response.read().decode("utf-8"))
 
 
-def say(base_url: str, sender: str, message: str) -> List[Dict[str, Any]]:
+def say(base_url: str, sender: str, message: str) -> list[dict[str, Any]]:
     """Send a user message through the REST channel; the bot's messages."""
     return post_json(
         f"{base_url}/webhooks/rest/webhook", {"sender": sender, "message": message}
     )
 
 
-def reply_text(messages: List[Dict[str, Any]]) -> str:
+def reply_text(messages: list[dict[str, Any]]) -> str:
     """All text of the bot's messages, button titles included."""
     parts = []
     for message in messages:
@@ -34,6 +34,6 @@ def reply_text(messages: List[Dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def parse(base_url: str, text: str) -> Dict[str, Any]:
+def parse(base_url: str, text: str) -> dict[str, Any]:
     """The NLU result for a text (/model/parse)."""
     return post_json(f"{base_url}/model/parse", {"text": text})

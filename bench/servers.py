@@ -11,9 +11,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -35,7 +35,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+def _wait_until_up(
+    url: str, process: subprocess.Popen, log: Path, seconds: float
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -44,7 +46,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: floa
             urllib.request.urlopen(url, timeout=1)
             return
         time.sleep(0.5)
-    raise RuntimeError(f"{url}: no answer after {seconds} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"{url}: no answer after {seconds} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @contextlib.contextmanager
@@ -61,24 +65,40 @@ def running_assistant(model: Path = MODEL) -> Iterator[Assistant]:
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
-    processes: List[subprocess.Popen] = []
+    processes: list[subprocess.Popen] = []
     try:
         actions_log = logs / "actions.log"
         processes.append(
             subprocess.Popen(
                 [str(RASA), "run", "actions", "--port", str(action_port)],
-                cwd=ROOT, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=actions_log.open("w"),
+                stderr=subprocess.STDOUT,
             )
         )
         rasa_log = logs / "rasa.log"
         processes.append(
             subprocess.Popen(
                 [
-                    str(RASA), "run", "--enable-api", "--interface", "127.0.0.1",
-                    "--port", str(rasa_port), "--model", str(model),
-                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                    str(RASA),
+                    "run",
+                    "--enable-api",
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--model",
+                    str(model),
+                    "--credentials",
+                    "credentials.yml",
+                    "--endpoints",
+                    "endpoints.yml",
                 ],
-                cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=rasa_log.open("w"),
+                stderr=subprocess.STDOUT,
             )
         )
         action_url = f"http://127.0.0.1:{action_port}"

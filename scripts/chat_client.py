@@ -14,7 +14,6 @@ import unicodedata
 import urllib.error
 import urllib.request
 import uuid
-from typing import Dict, List
 
 GOODBYE_WORDS = {"再见", "拜拜", "退出", "quit", "exit", "bye"}
 ASK = "你："
@@ -27,9 +26,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def wrap(text: str, width: int = WIDTH, indent: str = "  ") -> List[str]:
+def wrap(text: str, width: int = WIDTH, indent: str = "  ") -> list[str]:
     """Wrap by display width, keeping the text's own line breaks."""
-    lines: List[str] = []
+    lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
         for char in paragraph:
@@ -41,7 +40,7 @@ def wrap(text: str, width: int = WIDTH, indent: str = "  ") -> List[str]:
     return lines
 
 
-def send(url: str, sender: str, message: str) -> List[Dict]:
+def send(url: str, sender: str, message: str) -> list[dict]:
     """Send one message to the REST channel; the bot's replies."""
     body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
     request = urllib.request.Request(
@@ -53,9 +52,9 @@ def send(url: str, sender: str, message: str) -> List[Dict]:
         return json.loads(response.read().decode("utf-8"))
 
 
-def show(replies: List[Dict]) -> List[Dict]:
+def show(replies: list[dict]) -> list[dict]:
     """Print the replies; the buttons of the last reply that has some."""
-    buttons: List[Dict] = []
+    buttons: list[dict] = []
     for reply in replies:
         if reply.get("text"):
             print(BOT)
@@ -75,8 +74,10 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     args = parser.parse_args()
     sender = f"shell-{uuid.uuid4().hex[:12]}"
-    print("异地医保助手：你好！请问医保在外地使用有什么问题？（Ctrl-D 或输入“再见”“退出”结束）")
-    buttons: List[Dict] = []
+    print(
+        "异地医保助手：你好！请问医保在外地使用有什么问题？（Ctrl-D 或输入“再见”“退出”结束）"
+    )
+    buttons: list[dict] = []
     while True:
         try:
             text = input(ASK).strip()

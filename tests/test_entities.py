@@ -13,7 +13,9 @@ def extractor():
 
 def regions(extractor, text):
     return [
-        (e["value"], e.get("role")) for e in extractor.extract(text) if e["entity"] == "region"
+        (e["value"], e.get("role"))
+        for e in extractor.extract(text)
+        if e["entity"] == "region"
     ]
 
 
@@ -24,9 +26,15 @@ def values(extractor, text, entity):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("我是江苏参保的，在上海住院能刷卡吗", [("江苏省", "insured"), ("上海市", "treatment")]),
+        (
+            "我是江苏参保的，在上海住院能刷卡吗",
+            [("江苏省", "insured"), ("上海市", "treatment")],
+        ),
         ("江苏的卡在上海能用吗", [("江苏省", "insured"), ("上海市", "treatment")]),
-        ("参保地是苏州市，想去杭州看病", [("苏州市", "insured"), ("杭州市", "treatment")]),
+        (
+            "参保地是苏州市，想去杭州看病",
+            [("苏州市", "insured"), ("杭州市", "treatment")],
+        ),
         ("沪医保在苏州能用吗", [("上海市", "insured"), ("苏州市", "treatment")]),
         ("我在上海参保，去成都旅游", [("上海市", "insured"), ("成都市", "treatment")]),
         ("河南周口的新农合", [("河南省", "insured"), ("周口市", "insured")]),

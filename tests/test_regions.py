@@ -21,7 +21,11 @@ def test_every_mainland_province_level_division_is_there(gazetteer):
 
 def test_prefecture_level_cities_belong_to_their_province(gazetteer):
     suzhou = gazetteer.resolve("苏州")
-    assert (suzhou.name, suzhou.level, suzhou.province) == ("苏州市", PREFECTURE, "江苏省")
+    assert (suzhou.name, suzhou.level, suzhou.province) == (
+        "苏州市",
+        PREFECTURE,
+        "江苏省",
+    )
     assert gazetteer.resolve("周口市").province == "河南省"
     assert gazetteer.resolve("延边").name == "延边朝鲜族自治州"
     assert len([r for r in gazetteer.regions.values() if r.level == PREFECTURE]) > 300

@@ -7,7 +7,7 @@ import hashlib
 import logging
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 _QUESTION_AFTER = "吗么嘛没"
 
 
-def _fingerprint_files(paths: List[Path]) -> str:
+def _fingerprint_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(path.name.encode())
@@ -57,14 +57,14 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     """
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Fingerprint of every file in the dictionary folder."""
         path = config.get("dictionary_path")
         if not path:
             return None
         return _fingerprint_files([p for p in Path(path).glob("*") if p.is_file()])
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Any]:
+    def tokenize(self, message: Message, attribute: str) -> list[Any]:
         """Jieba tokens without whitespace-only tokens."""
         return [t for t in super().tokenize(message, attribute) if t.text.strip()]
 
@@ -85,17 +85,17 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         self._resource = resource
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """No options: the lexicon decides what is found."""
         return {}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """Packages the component needs."""
         return ["spacy", "jionlp"]
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the lexicon or the division data changes."""
         files = [p for p in LEXICON_DIR.glob("*.yml") if p.is_file()]
         return _fingerprint_files(files) + metadata.version("jionlp")
@@ -103,7 +103,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -114,7 +114,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -135,7 +135,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._nlp.to_disk(directory / self.PIPELINE_DIR)
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Add the entities found in each message's text."""
         for message in messages:
             text = message.get(TEXT)
@@ -151,11 +151,11 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Training data keeps its own annotations (there are none for these)."""
         return training_data
 
-    def extract(self, text: str) -> List[Dict[str, Any]]:
+    def extract(self, text: str) -> list[dict[str, Any]]:
         """Entities in a text, as Rasa entity dicts."""
         entities = []
         for ent in self._nlp(text).ents:
-            entity: Dict[str, Any] = {
+            entity: dict[str, Any] = {
                 ENTITY_ATTRIBUTE_TYPE: ent.label_,
                 ENTITY_ATTRIBUTE_VALUE: ent.ent_id_ or ent.text,
                 ENTITY_ATTRIBUTE_START: ent.start_char,
@@ -173,10 +173,14 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         return _share_roles_of_adjacent_regions(entities)
 
 
-def _share_roles_of_adjacent_regions(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _share_roles_of_adjacent_regions(
+    entities: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     """河南周口的新农合: a region right before another one takes the other's role."""
     regions = [e for e in entities if e[ENTITY_ATTRIBUTE_TYPE] == spacy_pipeline.REGION]
-    for first, second in zip(reversed(regions[:-1]), reversed(regions[1:])):
+    for first, second in zip(
+        reversed(regions[:-1]), reversed(regions[1:]), strict=False
+    ):
         if (
             first[ENTITY_ATTRIBUTE_END] == second[ENTITY_ATTRIBUTE_START]
             and ENTITY_ATTRIBUTE_ROLE not in first

@@ -9,7 +9,6 @@ match what this module generates.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from zh_nlu.regions import LEXICON_DIR, Gazetteer, default_gazetteer
 from zh_nlu.spacy_pipeline import load_terms
@@ -19,7 +18,7 @@ JIEBA_DIR = LEXICON_DIR / "jieba"
 FREQUENCY = 100000
 
 
-def term_lines(terms: Dict) -> List[str]:
+def term_lines(terms: dict) -> list[str]:
     """Dictionary lines for the domain words and every entity surface form."""
     words = list(terms["words"])
     for values in terms["entities"].values():
@@ -28,13 +27,15 @@ def term_lines(terms: Dict) -> List[str]:
     return [f"{w} {FREQUENCY} n" for w in sorted(set(words))]
 
 
-def region_lines(gazetteer: Gazetteer) -> List[str]:
+def region_lines(gazetteer: Gazetteer) -> list[str]:
     """Dictionary lines for every region form of two or more characters."""
     forms = sorted({form for form, _ in gazetteer.surface_forms() if len(form) > 1})
     return [f"{form} {FREQUENCY} ns" for form in forms]
 
 
-def render(gazetteer: Optional[Gazetteer] = None, terms: Optional[Dict] = None) -> Dict[str, str]:
+def render(
+    gazetteer: Gazetteer | None = None, terms: dict | None = None
+) -> dict[str, str]:
     """File name -> content of the generated dictionary files."""
     gazetteer = gazetteer or default_gazetteer()
     terms = terms or load_terms()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -49,11 +49,11 @@ class Region:
 class Gazetteer:
     """All regions, and every surface form that names one of them."""
 
-    regions: Dict[str, Region] = field(default_factory=dict)  # by full name
+    regions: dict[str, Region] = field(default_factory=dict)  # by full name
     # surface form -> full name; several full names where a form is ambiguous
-    forms: Dict[str, List[str]] = field(default_factory=dict)
+    forms: dict[str, list[str]] = field(default_factory=dict)
     # one-character 简称 -> full name (kept apart: they need context to count)
-    abbreviations: Dict[str, str] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     def add_form(self, form: str, full_name: str) -> None:
         """Register a surface form of a region."""
@@ -61,7 +61,7 @@ class Gazetteer:
         if full_name not in names:
             names.append(full_name)
 
-    def resolve(self, text: str) -> Optional[Region]:
+    def resolve(self, text: str) -> Region | None:
         """The region a name, short name, nickname or 简称 stands for, if any."""
         text = (text or "").strip()
         if text in self.regions:
@@ -73,7 +73,7 @@ class Gazetteer:
             return self.regions[self.abbreviations[text]]
         return None
 
-    def _preferred(self, names: List[str]) -> str:
+    def _preferred(self, names: list[str]) -> str:
         # 吉林 names both a province and a city; the province is what people mean.
         provinces = [n for n in names if self.regions[n].level == PROVINCE]
         return (provinces or names)[0]
@@ -82,12 +82,12 @@ class Gazetteer:
         """The province-level division a region belongs to."""
         return self.regions[region.province]
 
-    def surface_forms(self) -> Iterator[Tuple[str, str]]:
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
         """Every (form, full name) pair of two or more characters."""
         for form, names in self.forms.items():
             yield form, self._preferred(names)
 
-    def provinces(self) -> List[Region]:
+    def provinces(self) -> list[Region]:
         """Province-level divisions, by code."""
         return sorted(
             (r for r in self.regions.values() if r.level == PROVINCE),

@@ -7,7 +7,6 @@ Decided from the words around the mention, nearest cue first:
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 INSURED = "insured"
 TREATMENT = "treatment"
@@ -47,7 +46,7 @@ def _clause_before(text: str, start: int) -> str:
     return before[ends[-1].end() :] if ends else before
 
 
-def region_role(text: str, start: int, end: int) -> Optional[str]:
+def region_role(text: str, start: int, end: int) -> str | None:
     """The role of the region mentioned at text[start:end], or None if unclear."""
     after = _clause_after(text, end)
     before = _clause_before(text, start)

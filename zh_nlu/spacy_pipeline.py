@@ -15,7 +15,6 @@ import argparse
 import logging
 import re
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import spacy
 import yaml
@@ -49,31 +48,35 @@ def short_form_in_context(text: str, start: int, end: int) -> bool:
     if _ANCHORED_AFTER.match(after):
         return True
     before = text[start - 1] if start > 0 else ""
-    return before != "" and before in _PLACE_VERB_BEFORE and bool(
-        _AFTER_ABBREVIATION.match(after)
+    return (
+        before != ""
+        and before in _PLACE_VERB_BEFORE
+        and bool(_AFTER_ABBREVIATION.match(after))
     )
 
 
 @Language.component(FILTER_COMPONENT)
 def region_short_form_filter(doc: Doc) -> Doc:
     """Keep a one-character 简称 only where its context makes it a place."""
-    kept: List[Span] = []
+    kept: list[Span] = []
     for ent in doc.ents:
         if ent.label_ != REGION_ABBREVIATION:
             kept.append(ent)
             continue
         if short_form_in_context(doc.text, ent.start_char, ent.end_char):
-            kept.append(Span(doc, ent.start, ent.end, label=REGION, span_id=ent.ent_id_))
+            kept.append(
+                Span(doc, ent.start, ent.end, label=REGION, span_id=ent.ent_id_)
+            )
     doc.ents = kept
     return doc
 
 
-def load_terms(lexicon_dir: Path = LEXICON_DIR) -> Dict:
+def load_terms(lexicon_dir: Path = LEXICON_DIR) -> dict:
     """The domain vocabulary (words for jieba, entity surface forms)."""
     return yaml.safe_load((lexicon_dir / TERMS_FILE).read_text(encoding="utf-8"))
 
 
-def entity_patterns(gazetteer: Gazetteer, terms: Dict) -> List[Dict[str, str]]:
+def entity_patterns(gazetteer: Gazetteer, terms: dict) -> list[dict[str, str]]:
     """Entity-ruler patterns: every region form and every term's surface forms."""
     patterns = [
         {"label": REGION, "pattern": form, "id": full_name}
@@ -93,7 +96,7 @@ def entity_patterns(gazetteer: Gazetteer, terms: Dict) -> List[Dict[str, str]]:
 
 
 def build_pipeline(
-    gazetteer: Optional[Gazetteer] = None, terms: Optional[Dict] = None
+    gazetteer: Gazetteer | None = None, terms: dict | None = None
 ) -> Language:
     """A blank zh pipeline (character segmenter) with the domain entity ruler."""
     gazetteer = gazetteer or default_gazetteer()
@@ -110,7 +113,7 @@ def load_pipeline(path: Path) -> Language:
     return spacy.load(path)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Build the pipeline and save it to a directory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

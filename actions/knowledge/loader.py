@@ -7,8 +7,9 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
@@ -62,11 +63,11 @@ def _validate(data: Any, schema_name: str, path: Path, root: Path) -> None:
 
 
 def _fact(
-    raw: Dict[str, Any],
-    sources: Dict[str, Source],
+    raw: dict[str, Any],
+    sources: dict[str, Source],
     path: Path,
     index: int,
-    region: Optional[str],
+    region: str | None,
 ) -> Fact:
     where = f"{path}: facts.{index} ({raw['id']})"
     if raw["source"] not in sources:
@@ -88,23 +89,21 @@ def _fact(
     )
 
 
-def _evidence(raw: Dict[str, Any]) -> str:
+def _evidence(raw: dict[str, Any]) -> str:
     """All text of a fact a number in an answer may rest on."""
     keys = ("statement", "quote", "note", "effective_note")
     return " ".join(str(raw.get(k, "")) for k in keys)
 
 
-def _topic_texts(raw: Dict[str, Any]) -> Iterable[str]:
+def _topic_texts(raw: dict[str, Any]) -> Iterable[str]:
     yield raw["direct"]
     yield from raw["steps"]
     yield from (raw.get("cases") or {}).values()
 
 
-def _load_facts(
-    root: Path, sources: Dict[str, Source], gazetteer: Gazetteer
-) -> tuple:
-    facts: Dict[str, Fact] = {}
-    evidence: Dict[str, str] = {}
+def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) -> tuple:
+    facts: dict[str, Fact] = {}
+    evidence: dict[str, str] = {}
     files = [root / "national.yml"] + sorted((root / "regions").glob("*.yml"))
     for path in files:
         data = _read_yaml(path)
@@ -112,7 +111,9 @@ def _load_facts(
         region = None
         if path.parent.name == "regions":
             if "region" not in data:
-                raise KnowledgeBaseError(f"{path}: region: a region file names its region")
+                raise KnowledgeBaseError(
+                    f"{path}: region: a region file names its region"
+                )
             resolved = gazetteer.resolve(data["region"])
             if resolved is None:
                 raise KnowledgeBaseError(
@@ -130,14 +131,12 @@ def _load_facts(
     return facts, evidence
 
 
-def _load_topics(
-    root: Path, facts: Dict[str, Fact], evidence: Dict[str, str]
-) -> tuple:
+def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -> tuple:
     path = root / "topics.yml"
     data = _read_yaml(path)
     _validate(data, "topics.schema.yml", path, root)
-    topics: Dict[str, Topic] = {}
-    by_intent: Dict[str, Topic] = {}
+    topics: dict[str, Topic] = {}
+    by_intent: dict[str, Topic] = {}
     for index, raw in enumerate(data["topics"]):
         where = f"{path}: topics.{index} ({raw['id']})"
         if raw["id"] in topics:
@@ -184,7 +183,7 @@ def _load_topics(
     return data, topics, by_intent
 
 
-def _check_region_topics(facts: Dict[str, Fact], topics: Dict[str, Topic]) -> None:
+def _check_region_topics(facts: dict[str, Fact], topics: dict[str, Topic]) -> None:
     for fact in facts.values():
         for topic in fact.topics:
             if topic not in topics:
@@ -194,7 +193,7 @@ def _check_region_topics(facts: Dict[str, Fact], topics: Dict[str, Topic]) -> No
 
 
 def load_knowledge_base(
-    root: Path = POLICIES_DIR, gazetteer: Optional[Gazetteer] = None
+    root: Path = POLICIES_DIR, gazetteer: Gazetteer | None = None
 ) -> KnowledgeBase:
     """Read, validate and cross-check every file of the knowledge base."""
     gazetteer = gazetteer or default_gazetteer()
@@ -221,7 +220,9 @@ def load_knowledge_base(
             )
     missing_cases = [k for k in CASE_KEYS if k not in data["cases"]]
     if missing_cases:
-        raise KnowledgeBaseError(f"{root / 'topics.yml'}: cases: missing {missing_cases}")
+        raise KnowledgeBaseError(
+            f"{root / 'topics.yml'}: cases: missing {missing_cases}"
+        )
     kb = KnowledgeBase(
         sources=sources,
         facts=facts,
@@ -248,6 +249,6 @@ def default_knowledge_base() -> KnowledgeBase:
     return load_knowledge_base()
 
 
-def fact_ids_by_confidence(kb: KnowledgeBase, confidence: str) -> List[str]:
+def fact_ids_by_confidence(kb: KnowledgeBase, confidence: str) -> list[str]:
     """Ids of the facts with a given confidence (for reports and tests)."""
     return sorted(f.id for f in kb.facts.values() if f.confidence == confidence)

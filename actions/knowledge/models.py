@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 INSURED = "insured"
 TREATMENT = "treatment"
@@ -19,9 +18,9 @@ class Source:
 
     key: str
     title: str
-    doc_number: Optional[str] = None
-    issued: Optional[str] = None
-    url: Optional[str] = None
+    doc_number: str | None = None
+    issued: str | None = None
+    url: str | None = None
 
     @property
     def citation(self) -> str:
@@ -41,8 +40,8 @@ class Fact:
     recheck_days: int
     confidence: str
     file: str
-    region: Optional[str] = None  # full region name, for region facts
-    topics: Tuple[str, ...] = ()
+    region: str | None = None  # full region name, for region facts
+    topics: tuple[str, ...] = ()
     role: str = ANY
 
     def overdue(self, today: datetime.date) -> bool:
@@ -56,15 +55,15 @@ class Topic:
 
     id: str
     title: str
-    intents: Tuple[str, ...]
+    intents: tuple[str, ...]
     direct: str
-    steps: Tuple[str, ...]
+    steps: tuple[str, ...]
     rule: str
     channel: str
-    facts: Tuple[str, ...]
-    cases: Optional[Dict[str, str]] = None
-    materials_topic: Optional[str] = None
-    rule_note: Optional[str] = None
+    facts: tuple[str, ...]
+    cases: dict[str, str] | None = None
+    materials_topic: str | None = None
+    rule_note: str | None = None
     declined: bool = False
 
 
@@ -72,21 +71,21 @@ class Topic:
 class KnowledgeBase:
     """The whole knowledge base, validated."""
 
-    sources: Dict[str, Source]
-    facts: Dict[str, Fact]
-    topics: Dict[str, Topic]
-    rules: Dict[str, str]
-    channels: Dict[str, str]
-    notices: Dict[str, str]
-    case_labels: Dict[str, str]
-    materials_keywords: Dict[str, List[str]] = field(default_factory=dict)
-    by_intent: Dict[str, Topic] = field(default_factory=dict)
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+    topics: dict[str, Topic]
+    rules: dict[str, str]
+    channels: dict[str, str]
+    notices: dict[str, str]
+    case_labels: dict[str, str]
+    materials_keywords: dict[str, list[str]] = field(default_factory=dict)
+    by_intent: dict[str, Topic] = field(default_factory=dict)
 
-    def topic_for_intent(self, intent: str) -> Optional[Topic]:
+    def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers an intent, if any."""
         return self.by_intent.get(intent)
 
-    def materials_topic(self, text: str, context_topic: Optional[str]) -> Topic:
+    def materials_topic(self, text: str, context_topic: str | None) -> Topic:
         """The topic answering "what materials?": by the question's words, else by
         the topic being discussed, else the filing materials."""
         for topic_id, words in self.materials_keywords.items():
@@ -99,7 +98,7 @@ class KnowledgeBase:
             return context
         return self.by_intent[MATERIALS_INTENT]
 
-    def region_facts(self, region: str, topic: str, role: str) -> List[Fact]:
+    def region_facts(self, region: str, topic: str, role: str) -> list[Fact]:
         """Facts of a region that make a topic specific, for the region's role."""
         return [
             f

@@ -26,7 +26,9 @@ def test_in_scope_questions_get_answers_with_their_key_phrases(results):
     in_scope = [c for c in results if c.in_scope]
     rate = sum(c.passed for c in in_scope) / len(in_scope)
     print(f"in-scope key-phrase pass rate {rate:.3f} ({len(in_scope)} questions)")
-    assert rate >= IN_SCOPE_BAR, f"pass rate {rate:.3f} < {IN_SCOPE_BAR}:\n{_failures(in_scope)}"
+    assert (
+        rate >= IN_SCOPE_BAR
+    ), f"pass rate {rate:.3f} < {IN_SCOPE_BAR}:\n{_failures(in_scope)}"
 
 
 def test_out_of_scope_questions_are_declined(results):

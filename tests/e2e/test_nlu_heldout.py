@@ -21,6 +21,6 @@ def test_held_out_intent_accuracy_meets_the_bar():
     report = evaluate(MODEL, load_examples(HELD_OUT))
     errors = "\n".join(f"  {t} | expected {g} | got {p}" for t, g, p in report.errors)
     print(f"held-out accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")
-    assert report.accuracy >= ACCURACY_BAR, (
-        f"held-out intent accuracy {report.accuracy:.3f} < {ACCURACY_BAR}:\n{errors}"
-    )
+    assert (
+        report.accuracy >= ACCURACY_BAR
+    ), f"held-out intent accuracy {report.accuracy:.3f} < {ACCURACY_BAR}:\n{errors}"

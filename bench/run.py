@@ -1,0 +1,95 @@
+"""Benchmarks: held-out NLU accuracy and macro-F1, and per-turn latency through the
+REST channel (with the action server) next to the bare /model/parse latency, both
+measured in the same run against the same server.
+
+    make bench            (or: .venv/bin/python bench/run.py --turns 300)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.nlu_eval import evaluate, load_examples  # noqa: E402
+from bench.rest import parse, say  # noqa: E402
+from bench.servers import MODEL, running_assistant  # noqa: E402
+
+CONVERSATION = [
+    "我是江苏参保的，在上海住院能刷卡吗",
+    "已经备案了",
+    "那北京呢",
+    "要带什么材料？",
+    "忘了备案怎么办",
+    "为什么外地报销比例低",
+    "谢谢",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = int(position), min(int(position) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timed(calls: list[Callable[[], object]]) -> list[float]:
+    """Milliseconds of each call, in order."""
+    times = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    """Run both benchmarks and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=210, help="REST turns to time")
+    args = parser.parse_args()
+
+    report = evaluate(MODEL, load_examples())
+    print(f"NLU held-out (tests/test_nlu.yml, {report.total} phrasings)")
+    print(f"  intent accuracy      {report.accuracy:.3f}")
+    print(f"  macro-F1             {report.macro_f1:.3f}")
+    print(f"  accuracy w/o fallback {report.top_accuracy:.3f}")
+
+    with running_assistant() as assistant:
+        for text in CONVERSATION:  # warm up both paths
+            say(assistant.url, "warmup", text)
+            parse(assistant.url, text)
+        run_id = uuid.uuid4().hex[:6]
+        turns = [
+            (
+                f"bench-{run_id}-{i // len(CONVERSATION)}",
+                CONVERSATION[i % len(CONVERSATION)],
+            )
+            for i in range(args.turns)
+        ]
+        rest = timed([lambda s=s, t=t: say(assistant.url, s, t) for s, t in turns])
+        bare = timed([lambda t=t: parse(assistant.url, t) for _, t in turns])
+
+    print(f"Latency over {args.turns} turns (ms)      p50      p95     mean")
+    for name, values in (
+        ("REST turn + action server", rest),
+        ("bare /model/parse", bare),
+    ):
+        print(
+            f"  {name:28s}{percentile(values, 50):8.1f}{percentile(values, 95):9.1f}"
+            f"{statistics.mean(values):9.1f}"
+        )
+    print(
+        f"  ratio REST p95 / parse p95  {percentile(rest, 95) / percentile(bare, 95):.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

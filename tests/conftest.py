@@ -1,0 +1,43 @@
+"""Shared fixtures: the real knowledge base and gazetteer, and a tracker factory."""
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.knowledge.loader import default_knowledge_base
+from zh_nlu.regions import default_gazetteer
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return default_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return default_gazetteer()
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    """A tracker whose latest message has this intent, text and entities."""
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": ranking or [{"name": intent, "confidence": 1.0}],
+        "entities": entities or [],
+        "text": text,
+    }
+    all_slots = {
+        "region_insured": None,
+        "region_treatment": None,
+        "filing_status": None,
+        "topic": None,
+    }
+    all_slots.update(slots or {})
+    return Tracker("test-user", all_slots, latest, [], False, None, {}, "action_listen")

@@ -1,0 +1,125 @@
+"""The actions with a real CollectingDispatcher and Tracker."""
+
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionClarify
+from actions.constants import (
+    SLOT_REGION_INSURED,
+    SLOT_REGION_TREATMENT,
+    SLOT_TOPIC,
+    UTTER_ASK_TOPIC,
+    UTTER_CLARIFY,
+    UTTER_OUT_OF_SCOPE,
+    UTTER_POLICY_ANSWER,
+)
+from tests.conftest import make_tracker
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, {
+        e["name"]: e["value"] for e in events if e["event"] == "slot"
+    }
+
+
+def region(value, role=None):
+    entity = {"entity": "region", "value": value}
+    if role:
+        entity["role"] = role
+    return entity
+
+
+def test_a_question_is_answered_from_its_topic_and_remembers_the_places():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "我是江苏参保的，在上海住院能刷卡吗",
+        [region("江苏省", "insured"), region("上海市", "treatment")],
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert messages[0]["direct"].startswith("能用")
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        "已备案",
+        "未备案",
+        "急诊抢救",
+    ]
+    assert slots == {
+        SLOT_REGION_INSURED: "江苏省",
+        SLOT_REGION_TREATMENT: "上海市",
+        SLOT_TOPIC: "card_elsewhere",
+    }
+
+
+def test_a_follow_up_with_a_new_place_re_answers_the_same_topic():
+    tracker = make_tracker(
+        "inform",
+        "那北京呢",
+        [region("北京市")],
+        slots={
+            "topic": "manual_claim",
+            "region_insured": "江苏省",
+            "region_treatment": "上海市",
+        },
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["direct"].startswith("能报。自己垫付了的")
+    assert slots[SLOT_REGION_TREATMENT] == "北京市"
+    assert SLOT_REGION_INSURED not in slots
+
+
+def test_picking_a_filing_case_answers_for_that_case():
+    tracker = make_tracker(
+        "inform",
+        '/inform{"filing_status": "emergency"}',
+        [{"entity": "filing_status", "value": "emergency"}],
+        slots={"topic": "card_elsewhere", "filing_status": "emergency"},
+    )
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["cases"] == "\n急诊抢救：视同已备案，可以直接结算。"
+    assert messages[0]["buttons"] == []
+
+
+def test_materials_follow_the_topic_of_the_conversation():
+    tracker = make_tracker(
+        "ask_materials", "要带什么材料？", slots={"topic": "not_filed"}
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert "发票原件" in messages[0]["steps"]
+    assert slots[SLOT_TOPIC] == "manual_claim_materials"
+
+
+def test_a_statement_without_any_topic_asks_what_to_know():
+    tracker = make_tracker("inform", "我在苏州", [region("苏州市", "treatment")])
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == UTTER_ASK_TOPIC
+    assert slots == {SLOT_REGION_TREATMENT: "苏州市"}
+
+
+def test_clarify_offers_the_likeliest_topics_as_buttons():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "ask_pharmacy", "confidence": 0.30},
+        {"name": "greet", "confidence": 0.20},
+        {"name": "ask_outpatient", "confidence": 0.25},
+    ]
+    tracker = make_tracker("nlu_fallback", "外地药那个", ranking=ranking)
+    messages, _ = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_CLARIFY
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_pharmacy",
+        "/ask_outpatient",
+    ]
+
+
+def test_clarify_declines_when_no_topic_is_likely():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "greet", "confidence": 0.3},
+    ]
+    messages, _ = run(
+        ActionClarify(), make_tracker("nlu_fallback", "asdf", ranking=ranking)
+    )
+    assert messages[0]["response"] == UTTER_OUT_OF_SCOPE

@@ -1,0 +1,85 @@
+"""Answers composed from the knowledge base (pure functions)."""
+
+import datetime
+
+from actions.formatting import AnswerContext, compose
+
+
+def test_an_answer_has_direct_steps_rule_basis_and_channel(kb, gazetteer):
+    answer = compose(kb, gazetteer, kb.topics["emergency"], AnswerContext())
+    args = answer.arguments
+    assert args["direct"].startswith("外地急诊抢救视同已备案")
+    assert args["steps"].startswith("1. ")
+    assert "就医地目录、参保地政策" in args["rule"]
+    assert "医保发〔2022〕22号" in args["basis"]
+    assert args["checked"] == "2026-11-24"
+    assert "12393" in args["channel"] and "参保地医保经办机构" in args["channel"]
+
+
+def test_unknown_filing_situation_shows_the_cases_side_by_side_with_buttons(
+    kb, gazetteer
+):
+    answer = compose(kb, gazetteer, kb.topics["card_elsewhere"], AnswerContext())
+    for label in ("已备案", "未备案", "急诊抢救"):
+        assert f"· {label}：" in answer.arguments["cases"]
+    assert [b["title"] for b in answer.buttons] == ["已备案", "未备案", "急诊抢救"]
+    assert answer.buttons[1]["payload"] == '/inform{"filing_status": "not_filed"}'
+
+
+def test_a_known_filing_situation_shows_only_that_case(kb, gazetteer):
+    answer = compose(
+        kb,
+        gazetteer,
+        kb.topics["card_elsewhere"],
+        AnswerContext(filing_status="not_filed"),
+    )
+    assert answer.arguments["cases"].startswith("\n未备案：")
+    assert "已备案：" not in answer.arguments["cases"]
+    assert answer.buttons == []
+
+
+def test_the_insured_place_makes_the_answer_specific(kb, gazetteer):
+    context = AnswerContext(
+        insured=gazetteer.resolve("上海"), treatment=gazetteer.resolve("杭州")
+    )
+    args = compose(kb, gazetteer, kb.topics["manual_claim"], context).arguments
+    assert "【上海】" in args["local"] and "6个月内" in args["local"]
+    assert args["channel"].startswith("请以上海医保经办机构")
+
+
+def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
+    context = AnswerContext(
+        insured=gazetteer.resolve("江苏"), treatment=gazetteer.resolve("上海")
+    )
+    args = compose(kb, gazetteer, kb.topics["manual_claim"], context).arguments
+    assert args["local"] == ""  # 上海's claim deadline is for people insured in 上海
+
+
+def test_a_city_inherits_its_province_facts(kb, gazetteer):
+    context = AnswerContext(insured=gazetteer.resolve("杭州"))
+    args = compose(kb, gazetteer, kb.topics["family_account"], context).arguments
+    assert "【浙江】" in args["local"]
+
+
+def test_two_places_in_one_province_are_intra_provincial(kb, gazetteer):
+    context = AnswerContext(
+        insured=gazetteer.resolve("苏州"), treatment=gazetteer.resolve("南京")
+    )
+    args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
+    assert "都在江苏，属于省内异地就医" in args["notices"]
+
+
+def test_low_confidence_facts_are_flagged(kb, gazetteer):
+    context = AnswerContext(treatment=gazetteer.resolve("上海"))
+    args = compose(kb, gazetteer, kb.topics["enrol_outsider"], context).arguments
+    assert "可信度较低" in args["notices"]
+
+
+def test_overdue_facts_are_flagged(kb, gazetteer):
+    later = AnswerContext(today=datetime.date(2030, 1, 1))
+    assert (
+        "已超过复核期限"
+        in compose(kb, gazetteer, kb.topics["lapse"], later).arguments["notices"]
+    )
+    now = AnswerContext(today=datetime.date(2026, 11, 25))
+    assert compose(kb, gazetteer, kb.topics["lapse"], now).arguments["notices"] == ""

@@ -1,0 +1,240 @@
+"""The policy knowledge base: the real tree loads and validates; a tiny one in tmp_path
+shows that each kind of mistake fails fast, naming the file and the field."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.knowledge.loader import (
+    POLICIES_DIR,
+    KnowledgeBaseError,
+    load_knowledge_base,
+)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+def test_the_real_knowledge_base_loads(kb):
+    assert len(kb.topics) >= 25
+    assert all(fact.source.title for fact in kb.facts.values())
+    assert all(fact.effective and fact.checked for fact in kb.facts.values())
+
+
+def test_every_question_intent_in_the_domain_has_a_topic(kb):
+    domain = yaml.safe_load(
+        (POLICIES_DIR.parent / "domain.yml").read_text(encoding="utf-8")
+    )
+    questions = [i for i in domain["intents"] if i.startswith("ask_")]
+    assert sorted(i for i in questions if kb.topic_for_intent(i) is None) == []
+
+
+@pytest.mark.parametrize(
+    "fact_id, must_say",
+    [
+        ("emergency_deemed_filed", "视同已备案"),
+        ("filing_validity_temporary", "不少于6个月"),
+        ("filing_validity_long_term", "长期有效"),
+        ("temporary_reduction", "10个百分点"),
+        ("temporary_reduction", "20个百分点"),
+        ("show_identity", "医保电子凭证"),
+    ],
+)
+def test_the_current_rule_not_the_source_articles_mistake(kb, fact_id, must_say):
+    assert must_say in kb.facts[fact_id].statement
+
+
+def test_the_mistakes_of_the_source_articles_are_not_stated(kb):
+    texts = [f.statement for f in kb.facts.values()] + [
+        " ".join((t.direct, *t.steps, *(t.cases or {}).values()))
+        for t in kb.topics.values()
+    ]
+    for wrong in ("3个工作日内补办", "有效期1年", "非电子凭证", "45%"):
+        assert not any(wrong in text for text in texts), wrong
+
+
+def test_region_facts_belong_to_known_regions(kb):
+    shanghai = kb.region_facts("上海市", "enrol_outsider", "treatment")
+    assert {f.id for f in shanghai} >= {"shanghai_flexible_employment"}
+    assert kb.region_facts("上海市", "manual_claim", "treatment") == []
+    assert [f.id for f in kb.region_facts("上海市", "manual_claim", "insured")] == [
+        "shanghai_claim_deadline"
+    ]
+
+
+def test_materials_follow_the_question_then_the_context(kb):
+    assert kb.materials_topic("报销要带什么", None).id == "manual_claim_materials"
+    assert (
+        kb.materials_topic("要带什么材料", "manual_claim").id
+        == "manual_claim_materials"
+    )
+    assert kb.materials_topic("要带什么材料", "enrol_outsider").id == "enrol_materials"
+    assert kb.materials_topic("要带什么材料", None).id == "filing_materials"
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """A minimal valid knowledge base: one source, one fact, one topic."""
+    root = tmp_path / "policies"
+    shutil.copytree(POLICIES_DIR / "schema", root / "schema")
+    (root / "regions").mkdir()
+    write(
+        root / "sources.yml",
+        {"sources": {"doc": {"title": "某某通知", "issued": "2022-06-30"}}},
+    )
+    write(
+        root / "national.yml",
+        {
+            "facts": [
+                {
+                    "id": "rule",
+                    "statement": "临时备案有效期原则上不少于6个月。",
+                    "source": "doc",
+                    "effective": "2022-06-30",
+                    "checked": "2026-11-24",
+                    "recheck_days": 180,
+                    "confidence": "high",
+                }
+            ]
+        },
+    )
+    write(
+        root / "topics.yml",
+        {
+            "rules": {
+                "insured": "参保地",
+                "treatment": "就医地",
+                "both": "两地",
+                "national": "全国",
+            },
+            "channels": {
+                "insured": "问{insured}",
+                "treatment": "问{treatment}",
+                "national": "问12393",
+            },
+            "notices": {
+                "low_confidence": "{facts}",
+                "overdue": "{facts}",
+                "intra_province": "{province}",
+                "region_unknown": "{name}",
+            },
+            "cases": {
+                "filed": "已备案",
+                "not_filed": "未备案",
+                "emergency": "急诊抢救",
+            },
+            "topics": [
+                {
+                    "id": "validity",
+                    "title": "有效期",
+                    "intents": ["ask_filing_validity"],
+                    "direct": "不少于6个月。",
+                    "steps": ["到期重新备案。"],
+                    "rule": "insured",
+                    "channel": "insured",
+                    "facts": ["rule"],
+                }
+            ],
+        },
+    )
+    return root
+
+
+def write(path: Path, data) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    write(path, data)
+
+
+def test_a_tiny_knowledge_base_loads(tiny):
+    kb = load_knowledge_base(tiny)
+    assert kb.topic_for_intent("ask_filing_validity").id == "validity"
+    assert kb.facts["rule"].source.citation == "《某某通知》"
+
+
+def fails(root, pattern):
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_knowledge_base(root)
+    assert re.search(pattern, str(error.value)), str(error.value)
+
+
+def test_a_fact_without_a_source_names_file_and_field(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].pop("source"))
+    fails(tiny, r"national\.yml: facts\.0: 'source' is a required property")
+
+
+def test_a_fact_with_an_unknown_source(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(source="nowhere"))
+    fails(tiny, r"national\.yml: facts\.0 \(rule\)\.source: unknown source 'nowhere'")
+
+
+def test_a_bad_date(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(effective="2022-13-45"))
+    fails(tiny, r"national\.yml: facts\.0\.effective: .*date")
+
+
+def test_a_bad_confidence(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(confidence="sure"))
+    fails(tiny, r"national\.yml: facts\.0\.confidence")
+
+
+def test_a_topic_that_invents_a_number(tiny):
+    edit(tiny / "topics.yml", lambda d: d["topics"][0].update(direct="不少于12个月。"))
+    fails(
+        tiny,
+        r"topics\.yml: topics\.0 \(validity\): the number 12 .* stands in none of its facts",
+    )
+
+
+def test_a_topic_citing_an_unknown_fact(tiny):
+    edit(tiny / "topics.yml", lambda d: d["topics"][0].update(facts=["ghost"]))
+    fails(tiny, r"topics\.yml: topics\.0 \(validity\)\.facts: unknown fact 'ghost'")
+
+
+def test_two_topics_for_one_intent(tiny):
+    def duplicate(d):
+        d["topics"].append(dict(d["topics"][0], id="again"))
+
+    edit(tiny / "topics.yml", duplicate)
+    fails(tiny, r"'ask_filing_validity' is already answered by topic 'validity'")
+
+
+def test_a_region_file_for_an_unknown_place(tiny):
+    fact = yaml.safe_load((tiny / "national.yml").read_text(encoding="utf-8"))["facts"][
+        0
+    ]
+    write(
+        tiny / "regions" / "atlantis.yml",
+        {
+            "region": "亚特兰蒂斯",
+            "facts": [dict(fact, id="x", topics=["validity"], role="any")],
+        },
+    )
+    fails(tiny, r"atlantis\.yml: region: '亚特兰蒂斯' is not a known region")
+
+
+def test_a_duplicate_fact_id_across_files(tiny):
+    fact = yaml.safe_load((tiny / "national.yml").read_text(encoding="utf-8"))["facts"][
+        0
+    ]
+    write(
+        tiny / "regions" / "shanghai.yml",
+        {"region": "上海", "facts": [dict(fact, topics=["validity"], role="any")]},
+    )
+    fails(
+        tiny, r"shanghai\.yml: facts\.0\.id: 'rule' is already defined in national\.yml"
+    )
+
+
+def test_broken_yaml(tiny):
+    (tiny / "sources.yml").write_text("sources: [unclosed", encoding="utf-8")
+    fails(tiny, r"sources\.yml: cannot be read as YAML")
