@@ -59,7 +59,7 @@ unit: install
 	@$(PY) -m pytest -q tests --ignore=tests/e2e
 
 validate: install
-	@$(PY) scripts/validate_data.py
+	@$(PY) -m scripts.validate_data
 	@$(PY) -m actions.knowledge.validate
 
 rasa-test: install $(MODEL)
@@ -71,7 +71,7 @@ e2e: install $(MODEL)
 	@$(PY) -m pytest -q tests/e2e --ignore=tests/e2e/test_nlu_heldout.py
 
 bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
-	@$(PY) bench/run.py
+	@$(PY) -m bench.run
 
 clean:
 	rm -rf models results .pytest_cache .ruff_cache

@@ -96,9 +96,21 @@ def local_facts(
 
 
 def _notices(
-    kb: KnowledgeBase, gazetteer: Gazetteer, facts: list[Fact], context: AnswerContext
+    kb: KnowledgeBase,
+    gazetteer: Gazetteer,
+    topic: Topic,
+    facts: list[Fact],
+    local: list[Fact],
+    context: AnswerContext,
 ) -> str:
     notes: list[str] = []
+    if topic.needs_local and not any(f.role != TREATMENT for f in local):
+        if context.insured:
+            notes.append(
+                kb.notices["no_local_parameters"].format(place=context.insured.short)
+            )
+        else:
+            notes.append(kb.notices["ask_insured_place"])
     insured, treatment = context.insured, context.treatment
     if insured and treatment and insured != treatment:
         province = gazetteer.province_of(insured)
@@ -142,7 +154,7 @@ def compose(
         "steps": _numbered(topic.steps),
         "cases": _cases(kb, topic, context.filing_status),
         "local": local_text,
-        "notices": _notices(kb, gazetteer, used, context),
+        "notices": _notices(kb, gazetteer, topic, used, local, context),
         "rule": kb.rules[topic.rule],
         "basis": _citations(used),
         "checked": min(f.checked for f in used).isoformat(),

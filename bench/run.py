@@ -2,24 +2,20 @@
 REST channel (with the action server) next to the bare /model/parse latency, both
 measured in the same run against the same server.
 
-    make bench            (or: .venv/bin/python bench/run.py --turns 300)
+    make bench            (or: .venv/bin/python -m bench.run --turns 300)
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.nlu_eval import evaluate, load_examples  # noqa: E402
-from bench.rest import parse, say  # noqa: E402
-from bench.servers import MODEL, running_assistant  # noqa: E402
+from bench.nlu_eval import evaluate, load_examples
+from bench.rest import parse, say
+from bench.servers import MODEL, running_assistant
 
 CONVERSATION = [
     "我是江苏参保的，在上海住院能刷卡吗",

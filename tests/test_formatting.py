@@ -83,3 +83,28 @@ def test_overdue_facts_are_flagged(kb, gazetteer):
     )
     now = AnswerContext(today=datetime.date(2026, 11, 25))
     assert compose(kb, gazetteer, kb.topics["lapse"], now).arguments["notices"] == ""
+
+
+def test_no_numbers_are_guessed_for_a_place_the_knowledge_base_does_not_know(
+    kb, gazetteer
+):
+    context = AnswerContext(insured=gazetteer.resolve("拉萨"))
+    args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
+    assert "还没有拉萨的起付线、报销比例等具体参数" in args["notices"]
+    assert "%" not in args["local"]
+
+
+def test_known_parameters_of_the_insured_place_are_given_with_their_source(
+    kb, gazetteer
+):
+    context = AnswerContext(insured=gazetteer.resolve("上海"))
+    args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
+    assert "起付线每年1500元" in args["local"] and "85%" in args["local"]
+    assert "还没有" not in args["notices"]
+
+
+def test_without_an_insured_place_the_answer_asks_for_it(kb, gazetteer):
+    args = compose(
+        kb, gazetteer, kb.topics["ratio_difference"], AnswerContext()
+    ).arguments
+    assert "告诉我参保地" in args["notices"]

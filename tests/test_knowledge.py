@@ -118,10 +118,14 @@ def tiny(tmp_path):
                 "national": "问12393",
             },
             "notices": {
-                "low_confidence": "{facts}",
-                "overdue": "{facts}",
-                "intra_province": "{province}",
-                "region_unknown": "{name}",
+                key: "{facts}{province}{place}"
+                for key in (
+                    "low_confidence",
+                    "overdue",
+                    "intra_province",
+                    "no_local_parameters",
+                    "ask_insured_place",
+                )
             },
             "cases": {
                 "filed": "已备案",

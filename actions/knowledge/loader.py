@@ -164,6 +164,7 @@ def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -
             cases=raw.get("cases"),
             materials_topic=raw.get("materials_topic"),
             rule_note=raw.get("rule_note"),
+            needs_local=raw.get("needs_local", False),
             declined=raw.get("declined", False),
         )
         topics[topic.id] = topic
