@@ -113,7 +113,8 @@ class ActionAnswer(Action):
 
 
 class ActionClarify(Action):
-    """When understanding is uncertain, ask which topic was meant, with buttons."""
+    """When understanding is uncertain, ask which topic was meant, with buttons; the
+    likeliest topic's direct answer is given with the question, marked as a guess."""
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -128,17 +129,23 @@ class ActionClarify(Action):
         """Offer the likeliest topics as buttons, or decline if there are none."""
         kb = default_knowledge_base()
         ranking = tracker.latest_message.get("intent_ranking", [])
-        buttons = []
+        topics = []
         for candidate in ranking:
             name = candidate.get("name")
             topic = kb.topic_for_intent(name) if name != INTENT_NLU_FALLBACK else None
             if topic is None or candidate.get("confidence", 0) < CLARIFY_MIN_CONFIDENCE:
                 continue
-            buttons.append({"title": topic.title, "payload": f"/{name}"})
-            if len(buttons) == CLARIFY_CANDIDATES:
+            topics.append((name, topic))
+            if len(topics) == CLARIFY_CANDIDATES:
                 break
-        if not buttons:
+        if not topics:
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
-        dispatcher.utter_message(response=UTTER_CLARIFY, buttons=buttons)
+        guess = topics[0][1]
+        dispatcher.utter_message(
+            response=UTTER_CLARIFY,
+            title=guess.title,
+            direct=guess.direct,
+            buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
+        )
         return _region_events(tracker)
