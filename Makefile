@@ -65,10 +65,9 @@ validate: install
 rasa-test: install $(MODEL)
 	@$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
-	@$(PY) -m pytest -q tests/e2e/test_nlu_heldout.py
 
 e2e: install $(MODEL)
-	@$(PY) -m pytest -q tests/e2e --ignore=tests/e2e/test_nlu_heldout.py
+	@$(PY) -m pytest -q tests/e2e
 
 bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
 	@$(PY) -m bench.run
