@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +41,12 @@ class NluReport:
 def evaluate(model_path: Path, examples: list[tuple[str, str]]) -> NluReport:
     """Parse every example with the trained model and score the intents."""
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
     from sklearn.metrics import f1_score
 
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model_path))
 
     async def parse_all() -> list[dict]:
