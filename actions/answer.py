@@ -36,27 +36,23 @@ CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
 
 
-def _region_events(tracker: Tracker) -> list[EventType]:
-    entities = tracker.latest_message.get("entities", [])
+def _places(tracker: Tracker) -> tuple[str | None, str | None, list[EventType]]:
+    """The insured and treatment places after the latest message, and the slot
+    events that record any change."""
+    known_insured = tracker.get_slot(SLOT_REGION_INSURED)
+    known_treatment = tracker.get_slot(SLOT_REGION_TREATMENT)
     insured, treatment = resolve_regions(
-        entities,
-        tracker.get_slot(SLOT_REGION_INSURED),
-        tracker.get_slot(SLOT_REGION_TREATMENT),
+        tracker.latest_message.get("entities", []),
+        known_insured,
+        known_treatment,
         default_gazetteer(),
     )
     events: list[EventType] = []
-    if insured != tracker.get_slot(SLOT_REGION_INSURED):
+    if insured != known_insured:
         events.append(SlotSet(SLOT_REGION_INSURED, insured))
-    if treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
+    if treatment != known_treatment:
         events.append(SlotSet(SLOT_REGION_TREATMENT, treatment))
-    return events
-
-
-def _slot_after(tracker: Tracker, events: list[EventType], slot: str) -> Any:
-    for event in reversed(events):
-        if event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return tracker.get_slot(slot)
+    return insured, treatment, events
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -91,18 +87,14 @@ class ActionAnswer(Action):
         """Compose the answer from the knowledge base and the user's case."""
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
-        events = _region_events(tracker)
+        insured, treatment, events = _places(tracker)
         topic = _topic_for(kb, tracker)
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
         context = AnswerContext(
-            insured=gazetteer.resolve(
-                _slot_after(tracker, events, SLOT_REGION_INSURED) or ""
-            ),
-            treatment=gazetteer.resolve(
-                _slot_after(tracker, events, SLOT_REGION_TREATMENT) or ""
-            ),
+            insured=gazetteer.resolve(insured or ""),
+            treatment=gazetteer.resolve(treatment or ""),
             filing_status=tracker.get_slot(SLOT_FILING_STATUS),
         )
         answer = compose(kb, gazetteer, topic, context)
@@ -148,4 +140,4 @@ class ActionClarify(Action):
             direct=guess.direct,
             buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
         )
-        return _region_events(tracker)
+        return _places(tracker)[2]
