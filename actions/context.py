@@ -46,6 +46,6 @@ def resolve_regions(
         elif new_insured is None:
             new_insured = unspecified
     return (
-        new_insured.name if new_insured else insured,
-        new_treatment.name if new_treatment else treatment,
+        new_insured.code if new_insured else insured,
+        new_treatment.code if new_treatment else treatment,
     )

@@ -89,7 +89,7 @@ def local_facts(
     found: list[Fact] = []
     for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
         for place in _with_province(gazetteer, region):
-            for fact in kb.region_facts(place.name, topic.id, role):
+            for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
                     found.append(fact)
     return found

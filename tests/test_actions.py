@@ -36,7 +36,7 @@ def test_a_question_is_answered_from_its_topic_and_remembers_the_places():
     tracker = make_tracker(
         "ask_card_elsewhere",
         "我是江苏参保的，在上海住院能刷卡吗",
-        [region("江苏省", "insured"), region("上海市", "treatment")],
+        [region("320000", "insured"), region("310000", "treatment")],
     )
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[0]["response"] == UTTER_POLICY_ANSWER
@@ -47,8 +47,8 @@ def test_a_question_is_answered_from_its_topic_and_remembers_the_places():
         "急诊抢救",
     ]
     assert slots == {
-        SLOT_REGION_INSURED: "江苏省",
-        SLOT_REGION_TREATMENT: "上海市",
+        SLOT_REGION_INSURED: "320000",
+        SLOT_REGION_TREATMENT: "310000",
         SLOT_TOPIC: "card_elsewhere",
     }
 
@@ -57,16 +57,16 @@ def test_a_follow_up_with_a_new_place_re_answers_the_same_topic():
     tracker = make_tracker(
         "inform",
         "那北京呢",
-        [region("北京市")],
+        [region("110000")],
         slots={
             "topic": "manual_claim",
-            "region_insured": "江苏省",
-            "region_treatment": "上海市",
+            "region_insured": "320000",
+            "region_treatment": "310000",
         },
     )
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[0]["direct"].startswith("能报。自己垫付了的")
-    assert slots[SLOT_REGION_TREATMENT] == "北京市"
+    assert slots[SLOT_REGION_TREATMENT] == "110000"
     assert SLOT_REGION_INSURED not in slots
 
 
@@ -92,10 +92,10 @@ def test_materials_follow_the_topic_of_the_conversation():
 
 
 def test_a_statement_without_any_topic_asks_what_to_know():
-    tracker = make_tracker("inform", "我在苏州", [region("苏州市", "treatment")])
+    tracker = make_tracker("inform", "我在苏州", [region("320500", "treatment")])
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[0]["response"] == UTTER_ASK_TOPIC
-    assert slots == {SLOT_REGION_TREATMENT: "苏州市"}
+    assert slots == {SLOT_REGION_TREATMENT: "320500"}
 
 
 def test_clarify_offers_the_likeliest_topics_as_buttons():

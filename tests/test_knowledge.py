@@ -59,10 +59,10 @@ def test_the_mistakes_of_the_source_articles_are_not_stated(kb):
 
 
 def test_region_facts_belong_to_known_regions(kb):
-    shanghai = kb.region_facts("上海市", "enrol_outsider", "treatment")
+    shanghai = kb.region_facts("310000", "enrol_outsider", "treatment")
     assert {f.id for f in shanghai} >= {"shanghai_flexible_employment"}
-    assert kb.region_facts("上海市", "manual_claim", "treatment") == []
-    assert [f.id for f in kb.region_facts("上海市", "manual_claim", "insured")] == [
+    assert kb.region_facts("310000", "manual_claim", "treatment") == []
+    assert [f.id for f in kb.region_facts("310000", "manual_claim", "insured")] == [
         "shanghai_claim_deadline"
     ]
 

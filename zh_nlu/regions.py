@@ -1,12 +1,16 @@
-"""China's regions: every province-level division and prefecture-level city.
+"""China's regions: provinces, prefecture-level cities and counties/districts.
 
 Names, short names and codes come from the administrative-division data that jionlp
 ships; the nicknames and one-character 简称 people also use come from
 lexicon/region_aliases.yml. The gazetteer is pure data: no Rasa, no spaCy.
+
+A region is identified by its six-digit code: names repeat (朝阳区 is in 北京 and in
+长春), codes do not.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
@@ -23,21 +27,34 @@ ALIASES_FILE = "region_aliases.yml"
 
 PROVINCE = "province"
 PREFECTURE = "prefecture"
+COUNTY = "county"
+_LEVEL_RANK = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 # Hong Kong, Macao and Taiwan are outside mainland basic medical insurance.
 _OUTSIDE_MAINLAND = {"香港特别行政区", "澳门特别行政区", "台湾省"}
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+# Containers in the data, not places: their children are the places.
+_CONTAINERS = {"省直辖行政区划", "自治区直辖县级行政区划", "市直辖行政区划", "县"}
+# County names that are ordinary words or say nothing alone.
+_GENERIC_NAMES = {"城区", "郊区", "矿区", "市中区", "新区", "开发区", "高新区"}
+# Short names of cities that are ordinary words (东方市 -> 东方).
+_COMMON_WORDS = {"东方"}
+# A county's short name (海淀 for 海淀区) is used only if it is not a common word:
+# jieba's dictionary knows how common a word is and whether it is a place name.
+_COMMON_WORD_FREQUENCY = 1000
+_COMMON_NON_PLACE_FREQUENCY = 300
 
 
 @dataclass(frozen=True)
 class Region:
-    """A province-level division or a prefecture-level city."""
+    """A province-level division, a prefecture-level city or a county/district."""
 
-    name: str  # full name: 江苏省, 苏州市
-    short: str  # usual short name: 江苏, 苏州
+    name: str  # full name: 江苏省, 苏州市, 昆山市
+    short: str  # usual short name: 江苏, 苏州, 昆山
     code: str  # six-digit administrative code
-    level: str  # PROVINCE or PREFECTURE
-    province: str  # full name of the province it belongs to (itself for a province)
+    level: str  # PROVINCE, PREFECTURE or COUNTY
+    province: str  # code of its province (itself for a province)
+    prefecture: str  # code of its prefecture (itself for a prefecture or province)
 
     @property
     def is_municipality(self) -> bool:
@@ -49,43 +66,69 @@ class Region:
 class Gazetteer:
     """All regions, and every surface form that names one of them."""
 
-    regions: dict[str, Region] = field(default_factory=dict)  # by full name
-    # surface form -> full name; several full names where a form is ambiguous
+    regions: dict[str, Region] = field(default_factory=dict)  # by code
+    # surface form -> codes of every region it may name
     forms: dict[str, list[str]] = field(default_factory=dict)
-    # one-character 简称 -> full name (kept apart: they need context to count)
+    # one-character 简称 -> code (kept apart: they need context to count)
     abbreviations: dict[str, str] = field(default_factory=dict)
 
-    def add_form(self, form: str, full_name: str) -> None:
+    def add_form(self, form: str, code: str) -> None:
         """Register a surface form of a region."""
-        names = self.forms.setdefault(form, [])
-        if full_name not in names:
-            names.append(full_name)
+        codes = self.forms.setdefault(form, [])
+        if code not in codes:
+            codes.append(code)
 
-    def resolve(self, text: str) -> Region | None:
-        """The region a name, short name, nickname or 简称 stands for, if any."""
+    def candidates(self, text: str) -> list[Region]:
+        """Every region a name may stand for, the likeliest first."""
         text = (text or "").strip()
         if text in self.regions:
-            return self.regions[text]
-        candidates = self.forms.get(text)
-        if candidates:
-            return self.regions[self._preferred(candidates)]
-        if text in self.abbreviations:
-            return self.regions[self.abbreviations[text]]
-        return None
+            return [self.regions[text]]
+        codes = self.forms.get(text) or (
+            [self.abbreviations[text]] if text in self.abbreviations else []
+        )
+        return sorted(
+            (self.regions[c] for c in codes),
+            key=lambda r: (_LEVEL_RANK[r.level], r.code),
+        )
 
-    def _preferred(self, names: list[str]) -> str:
-        # 吉林 names both a province and a city; the province is what people mean.
-        provinces = [n for n in names if self.regions[n].level == PROVINCE]
-        return (provinces or names)[0]
+    def resolve(self, text: str) -> Region | None:
+        """The region a code, name, short name, nickname or 简称 stands for, if any.
+
+        吉林 names a province and a city: the province is what people mean. Where a
+        name is ambiguous (see is_ambiguous) this is the likeliest one.
+        """
+        found = self.candidates(text)
+        return found[0] if found else None
+
+    def is_ambiguous(self, text: str) -> bool:
+        """Whether a name stands for places in different provinces and for no
+        province itself (朝阳: 辽宁朝阳市, 北京朝阳区, 长春朝阳区)."""
+        found = self.candidates(text)
+        if not found or found[0].level == PROVINCE:
+            return False
+        return len({r.province for r in found}) > 1
 
     def province_of(self, region: Region) -> Region:
         """The province-level division a region belongs to."""
         return self.regions[region.province]
 
+    def prefecture_of(self, region: Region) -> Region:
+        """The prefecture (for a municipality: the municipality) a region belongs to."""
+        return self.regions[region.prefecture]
+
+    def display(self, region: Region) -> str:
+        """A name that tells the place apart: 北京市朝阳区, 辽宁省朝阳市."""
+        if region.level == PROVINCE:
+            return region.name
+        province = self.province_of(region)
+        if region.level == PREFECTURE or province.is_municipality:
+            return province.name + region.name
+        return province.name + self.prefecture_of(region).name + region.name
+
     def surface_forms(self) -> Iterator[tuple[str, str]]:
-        """Every (form, full name) pair of two or more characters."""
-        for form, names in self.forms.items():
-            yield form, self._preferred(names)
+        """Every (form, likeliest code) pair of two or more characters."""
+        for form in self.forms:
+            yield form, self.candidates(form)[0].code
 
     def provinces(self) -> list[Region]:
         """Province-level divisions, by code."""
@@ -93,6 +136,26 @@ class Gazetteer:
             (r for r in self.regions.values() if r.level == PROVINCE),
             key=lambda r: r.code,
         )
+
+    def close_matches(self, text: str, limit: int = 3) -> list[Region]:
+        """Regions whose names sound or look like a misspelt one (苏洲 -> 苏州)."""
+        from pypinyin import lazy_pinyin
+
+        text = (text or "").strip()
+        if not text:
+            return []
+        sound = "".join(lazy_pinyin(text))
+        trimmed = text.rstrip("省市县区州")
+        matches: list[Region] = []
+        for form in self.forms:
+            if "".join(lazy_pinyin(form)) in (sound, "".join(lazy_pinyin(trimmed))):
+                matches += [r for r in self.candidates(form) if r not in matches]
+        for form in difflib.get_close_matches(
+            text, list(self.forms), n=limit, cutoff=0.6
+        ):
+            matches += [r for r in self.candidates(form) if r not in matches]
+        matches.sort(key=lambda r: _LEVEL_RANK[r.level])
+        return matches[:limit]
 
 
 def _short_name(info: dict, full_name: str) -> str:
@@ -108,9 +171,48 @@ def _load_division_data() -> dict:
     return china_location_loader(detail=False)
 
 
+def _children(info: dict) -> Iterator[tuple[str, dict]]:
+    """The named places under a node, looking through container nodes."""
+    for key, child in info.items():
+        if key.startswith("_") or not isinstance(child, dict):
+            continue
+        if key in _CONTAINERS:
+            yield from _children(child)
+        else:
+            yield key, child
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_words() -> dict[str, tuple[int, str]]:
+    import jieba
+
+    words = {}
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3:
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def _usable_short_name(short: str, full_name: str) -> bool:
+    """Whether a county's short name may stand alone for it."""
+    if len(short) < 2 or short == full_name:
+        return False
+    frequency, tag = _jieba_words().get(short, (0, "ns"))
+    if frequency >= _COMMON_WORD_FREQUENCY:
+        return False
+    return tag == "ns" or frequency < _COMMON_NON_PLACE_FREQUENCY
+
+
 def build_gazetteer(lexicon_dir: Path = LEXICON_DIR) -> Gazetteer:
     """Build the gazetteer from jionlp's division data and the alias file."""
     gazetteer = Gazetteer()
+
+    def add(region: Region) -> None:
+        gazetteer.regions.setdefault(region.code, region)
+
     for province_name, province_info in _load_division_data().items():
         if province_name in _OUTSIDE_MAINLAND:
             continue
@@ -119,45 +221,69 @@ def build_gazetteer(lexicon_dir: Path = LEXICON_DIR) -> Gazetteer:
             short=_short_name(province_info, province_name),
             code=province_info["_admin_code"],
             level=PROVINCE,
-            province=province_name,
+            province=province_info["_admin_code"],
+            prefecture=province_info["_admin_code"],
         )
-        gazetteer.regions[province.name] = province
-        for key, city_info in province_info.items():
-            if key.startswith("_") or not isinstance(city_info, dict):
-                continue
+        add(province)
+        for city_name, city_info in _children(province_info):
             if province.is_municipality:
-                continue  # 上海市 -> 上海市: the city is the province itself
-            city = Region(
-                name=key,
-                short=_short_name(city_info, key),
-                code=city_info["_admin_code"],
-                level=PREFECTURE,
-                province=province_name,
-            )
-            gazetteer.regions.setdefault(city.name, city)
+                prefecture = province  # 上海市 -> 上海市: the city is the province
+            else:
+                prefecture = Region(
+                    name=city_name,
+                    short=_short_name(city_info, city_name),
+                    code=city_info["_admin_code"],
+                    level=PREFECTURE,
+                    province=province.code,
+                    prefecture=city_info["_admin_code"],
+                )
+                add(prefecture)
+            for county_name, county_info in _children(city_info):
+                if "_admin_code" not in county_info:
+                    continue
+                add(
+                    Region(
+                        name=county_name,
+                        short=_short_name(county_info, county_name),
+                        code=county_info["_admin_code"],
+                        level=COUNTY,
+                        province=province.code,
+                        prefecture=prefecture.code,
+                    )
+                )
 
     for region in gazetteer.regions.values():
-        gazetteer.add_form(region.name, region.name)
-        if len(region.short) >= 2:
-            gazetteer.add_form(region.short, region.name)
+        if region.name in _GENERIC_NAMES:
+            continue  # 城区, 郊区: a place only together with its city
+        gazetteer.add_form(region.name, region.code)
+        if region.level != COUNTY:
+            if len(region.short) >= 2 and region.short not in _COMMON_WORDS:
+                gazetteer.add_form(region.short, region.code)
+        elif _usable_short_name(region.short, region.name):
+            gazetteer.add_form(region.short, region.code)
 
+    by_name = {}
+    for region in gazetteer.regions.values():
+        if region.level != COUNTY:
+            by_name.setdefault(region.name, region.code)
     aliases = yaml.safe_load((lexicon_dir / ALIASES_FILE).read_text(encoding="utf-8"))
     for full_name, forms in aliases["province_abbreviations"].items():
-        _require_known(gazetteer, full_name, ALIASES_FILE)
+        code = _require_known(by_name, full_name, ALIASES_FILE)
         for form in forms:
-            gazetteer.abbreviations[form] = full_name
+            gazetteer.abbreviations[form] = code
     for full_name, forms in aliases["nicknames"].items():
-        _require_known(gazetteer, full_name, ALIASES_FILE)
+        code = _require_known(by_name, full_name, ALIASES_FILE)
         for form in forms:
-            gazetteer.add_form(form, full_name)
+            gazetteer.add_form(form, code)
     return gazetteer
 
 
-def _require_known(gazetteer: Gazetteer, full_name: str, file_name: str) -> None:
-    if full_name not in gazetteer.regions:
+def _require_known(by_name: dict[str, str], full_name: str, file_name: str) -> str:
+    if full_name not in by_name:
         raise ValueError(
             f"{file_name}: '{full_name}' is not a region in the division data"
         )
+    return by_name[full_name]
 
 
 @functools.lru_cache(maxsize=1)

@@ -119,7 +119,7 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
                 raise KnowledgeBaseError(
                     f"{path}: region: '{data['region']}' is not a known region"
                 )
-            region = resolved.name
+            region = resolved.code
         for index, raw in enumerate(data["facts"]):
             if raw["id"] in facts:
                 raise KnowledgeBaseError(

@@ -40,7 +40,7 @@ class Fact:
     recheck_days: int
     confidence: str
     file: str
-    region: str | None = None  # full region name, for region facts
+    region: str | None = None  # region code, for region facts
     topics: tuple[str, ...] = ()
     role: str = ANY
 
