@@ -16,6 +16,9 @@ from actions.constants import (
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
     SLOT_FILING_STATUS,
+    SLOT_HOSPITAL_LEVEL,
+    SLOT_INSURANCE_SCHEME,
+    SLOT_PERSON_STATUS,
     SLOT_REGION_INSURED,
     SLOT_REGION_TREATMENT,
     SLOT_TOPIC,
@@ -36,7 +39,9 @@ CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
 
 
-def _places(tracker: Tracker) -> tuple[str | None, str | None, list[EventType]]:
+def _places(
+    tracker: Tracker, insured_first: bool = False
+) -> tuple[str | None, str | None, list[EventType]]:
     """The insured and treatment places after the latest message, and the slot
     events that record any change."""
     known_insured = tracker.get_slot(SLOT_REGION_INSURED)
@@ -46,6 +51,7 @@ def _places(tracker: Tracker) -> tuple[str | None, str | None, list[EventType]]:
         known_insured,
         known_treatment,
         default_gazetteer(),
+        insured_first=insured_first,
     )
     events: list[EventType] = []
     if insured != known_insured:
@@ -87,15 +93,19 @@ class ActionAnswer(Action):
         """Compose the answer from the knowledge base and the user's case."""
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
-        insured, treatment, events = _places(tracker)
         topic = _topic_for(kb, tracker)
+        insured, treatment, events = _places(tracker, bool(topic and topic.needs_local))
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
+        level = tracker.get_slot(SLOT_HOSPITAL_LEVEL)
         context = AnswerContext(
             insured=gazetteer.resolve(insured or ""),
             treatment=gazetteer.resolve(treatment or ""),
             filing_status=tracker.get_slot(SLOT_FILING_STATUS),
+            scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME),
+            status=tracker.get_slot(SLOT_PERSON_STATUS),
+            level=f"l{level}" if level else None,
         )
         answer = compose(kb, gazetteer, topic, context)
         dispatcher.utter_message(

@@ -5,6 +5,9 @@ SLOT_REGION_INSURED = "region_insured"
 SLOT_REGION_TREATMENT = "region_treatment"
 SLOT_FILING_STATUS = "filing_status"
 SLOT_TOPIC = "topic"
+SLOT_HOSPITAL_LEVEL = "hospital_level"
+SLOT_INSURANCE_SCHEME = "insurance_scheme"
+SLOT_PERSON_STATUS = "person_status"
 
 # entities
 ENTITY_REGION = "region"

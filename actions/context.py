@@ -21,11 +21,13 @@ def resolve_regions(
     insured: str | None,
     treatment: str | None,
     gazetteer: Gazetteer,
+    insured_first: bool = False,
 ) -> tuple[str | None, str | None]:
     """The insured and treatment places after a message's region entities.
 
     A region with a role replaces that role's place. A region without one ("那北京呢")
-    replaces the treatment place, unless only the insured place is known so far.
+    replaces the treatment place, unless only the insured place is known so far or
+    the question is about the insured place's own numbers (insured_first).
     """
     by_role: dict[str | None, list[Region]] = {}
     for entity in entities:
@@ -39,9 +41,10 @@ def resolve_regions(
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
     unspecified = most_specific(by_role.get(None, []))
     if unspecified is not None:
-        if new_treatment is None and not (
-            insured and not treatment and new_insured is None
-        ):
+        only_insured_known = bool(insured and not treatment)
+        if new_insured is None and (insured_first or only_insured_known):
+            new_insured = unspecified
+        elif new_treatment is None:
             new_treatment = unspecified
         elif new_insured is None:
             new_insured = unspecified

@@ -17,10 +17,15 @@ from actions.knowledge.models import (
     TREATMENT,
     Fact,
     KnowledgeBase,
+    Parameter,
     Topic,
 )
+from actions.parameters_text import parameter_lines
 from zh_nlu.regions import Gazetteer, Region
 
+LOCAL = "local"
+INTRA_PROVINCE = "intra_province"
+CROSS_PROVINCE = "cross_province"
 PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
 
@@ -32,6 +37,9 @@ class AnswerContext:
     insured: Region | None = None
     treatment: Region | None = None
     filing_status: str | None = None
+    scheme: str | None = None  # employee / resident
+    status: str | None = None  # in_service / retired
+    level: str | None = None  # l1 / l2 / l3
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -95,34 +103,76 @@ def local_facts(
     return found
 
 
+def _upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
+    """A region, then its prefecture, then its province (where parameters may be)."""
+    places = [region, gazetteer.prefecture_of(region), gazetteer.province_of(region)]
+    return [p for i, p in enumerate(places) if p not in places[:i]]
+
+
+def insured_parameters(
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+) -> tuple[list[str], list[Parameter]]:
+    """The insured place's parameter lines for a topic that needs them, and the
+    entries they rest on."""
+    if not topic.needs_local or context.insured is None:
+        return [], []
+    for place in _upwards(gazetteer, context.insured):
+        entries = kb.region_parameters(place.code)
+        if entries:
+            lines = parameter_lines(
+                kb,
+                place.code,
+                place.short,
+                context.scheme,
+                context.status,
+                context.level,
+            )
+            return lines, entries
+    return [], []
+
+
+def scope(gazetteer: Gazetteer, context: AnswerContext) -> str | None:
+    """local, intra_province or cross_province, when both places are known."""
+    insured, treatment = context.insured, context.treatment
+    if not (insured and treatment):
+        return None
+    if gazetteer.prefecture_of(insured) == gazetteer.prefecture_of(treatment):
+        return LOCAL
+    if gazetteer.province_of(insured) == gazetteer.province_of(treatment):
+        return INTRA_PROVINCE
+    return CROSS_PROVINCE
+
+
 def _notices(
     kb: KnowledgeBase,
     gazetteer: Gazetteer,
     topic: Topic,
     facts: list[Fact],
-    local: list[Fact],
+    parameters: list[Parameter],
     context: AnswerContext,
 ) -> str:
     notes: list[str] = []
-    if topic.needs_local and not any(f.role != TREATMENT for f in local):
+    if topic.needs_local and not any(p.known for p in parameters):
         if context.insured:
             notes.append(
                 kb.notices["no_local_parameters"].format(place=context.insured.short)
             )
         else:
             notes.append(kb.notices["ask_insured_place"])
-    insured, treatment = context.insured, context.treatment
-    if insured and treatment and insured != treatment:
-        province = gazetteer.province_of(insured)
-        if (
-            province == gazetteer.province_of(treatment)
-            and not province.is_municipality
-        ):
-            notes.append(kb.notices["intra_province"].format(province=province.short))
+    where = scope(gazetteer, context)
+    if where == LOCAL:
+        place = gazetteer.prefecture_of(context.insured)
+        notes.append(kb.notices["local"].format(place=place.short))
+    elif where == INTRA_PROVINCE:
+        province = gazetteer.province_of(context.insured)
+        notes.append(kb.notices["intra_province"].format(province=province.short))
     low = _citations(f for f in facts if f.confidence == "low")
     if low:
         notes.append(kb.notices["low_confidence"].format(facts=low))
-    overdue = _citations(f for f in facts if f.overdue(context.today))
+    overdue = _citations(
+        [f for f in facts if f.overdue(context.today)]
+        + [p for p in parameters if p.known and p.overdue(context.today)]
+    )
     if overdue:
         notes.append(kb.notices["overdue"].format(facts=overdue))
     return "".join(f"\n{note}" for note in notes)
@@ -146,15 +196,16 @@ def compose(
     facts = [kb.facts[f] for f in topic.facts]
     local = local_facts(kb, gazetteer, topic, context)
     used = facts + local
+    lines, parameters = insured_parameters(kb, gazetteer, topic, context)
     local_text = "".join(
         f"\n【{kb_region_short(gazetteer, f.region)}】{f.statement}" for f in local
-    )
+    ) + "".join(f"\n{line}" for line in lines)
     arguments = {
         "direct": topic.direct,
         "steps": _numbered(topic.steps),
         "cases": _cases(kb, topic, context.filing_status),
         "local": local_text,
-        "notices": _notices(kb, gazetteer, topic, used, local, context),
+        "notices": _notices(kb, gazetteer, topic, used, parameters, context),
         "rule": kb.rules[topic.rule],
         "basis": _citations(used),
         "checked": min(f.checked for f in used).isoformat(),

@@ -103,35 +103,14 @@ def tiny(tmp_path):
             ]
         },
     )
+    real = yaml.safe_load((POLICIES_DIR / "topics.yml").read_text(encoding="utf-8"))
+    shared = {
+        k: v for k, v in real.items() if k not in ("topics", "materials_keywords")
+    }
     write(
         root / "topics.yml",
         {
-            "rules": {
-                "insured": "参保地",
-                "treatment": "就医地",
-                "both": "两地",
-                "national": "全国",
-            },
-            "channels": {
-                "insured": "问{insured}",
-                "treatment": "问{treatment}",
-                "national": "问12393",
-            },
-            "notices": {
-                key: "{facts}{province}{place}"
-                for key in (
-                    "low_confidence",
-                    "overdue",
-                    "intra_province",
-                    "no_local_parameters",
-                    "ask_insured_place",
-                )
-            },
-            "cases": {
-                "filed": "已备案",
-                "not_filed": "未备案",
-                "emergency": "急诊抢救",
-            },
+            **shared,
             "topics": [
                 {
                     "id": "validity",

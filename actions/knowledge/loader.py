@@ -16,8 +16,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from actions.knowledge.models import (
     CASE_KEYS,
+    Band,
     Fact,
     KnowledgeBase,
+    Parameter,
     Source,
     Topic,
 )
@@ -52,9 +54,14 @@ def _dates_to_strings(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _validator(schema_path: Path) -> Draft202012Validator:
+    schema = _read_yaml(schema_path)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
 def _validate(data: Any, schema_name: str, path: Path, root: Path) -> None:
-    schema = _read_yaml(root / "schema" / schema_name)
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = _validator(root / "schema" / schema_name)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
@@ -104,31 +111,122 @@ def _topic_texts(raw: dict[str, Any]) -> Iterable[str]:
 def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) -> tuple:
     facts: dict[str, Fact] = {}
     evidence: dict[str, str] = {}
+    parameters: dict[str, Parameter] = {}
+    region_files: dict[str, Path] = {}
     files = [root / "national.yml"] + sorted((root / "regions").glob("*.yml"))
     for path in files:
         data = _read_yaml(path)
-        _validate(data, "facts.schema.yml", path, root)
         region = None
         if path.parent.name == "regions":
-            if "region" not in data:
+            _validate(data, "region.schema.yml", path, root)
+            region = _region_code(data, path, gazetteer)
+            if region in region_files:
                 raise KnowledgeBaseError(
-                    f"{path}: region: a region file names its region"
+                    f"{path}: region: '{data['region']}' already has a file, "
+                    f"{region_files[region].name}"
                 )
-            resolved = gazetteer.resolve(data["region"])
-            if resolved is None:
+            region_files[region] = path
+            if data.get("facts"):
+                _validate({"facts": data["facts"]}, "facts.schema.yml", path, root)
+            for index, raw in enumerate(data.get("parameters") or []):
+                entry = _parameter(raw, sources, path, index, region, root)
+                if entry.id in parameters or entry.id in facts:
+                    raise KnowledgeBaseError(
+                        f"{path}: parameters.{index}.id: '{entry.id}' is already defined"
+                    )
+                parameters[entry.id] = entry
+        else:
+            _validate(data, "facts.schema.yml", path, root)
+        for index, raw in enumerate(data.get("facts") or []):
+            if raw["id"] in facts or raw["id"] in parameters:
+                where = facts[raw["id"]].file if raw["id"] in facts else "a parameter"
                 raise KnowledgeBaseError(
-                    f"{path}: region: '{data['region']}' is not a known region"
-                )
-            region = resolved.code
-        for index, raw in enumerate(data["facts"]):
-            if raw["id"] in facts:
-                raise KnowledgeBaseError(
-                    f"{path}: facts.{index}.id: '{raw['id']}' is already defined "
-                    f"in {facts[raw['id']].file}"
+                    f"{path}: facts.{index}.id: '{raw['id']}' is already defined in {where}"
                 )
             facts[raw["id"]] = _fact(raw, sources, path, index, region)
             evidence[raw["id"]] = _evidence(raw)
-    return facts, evidence
+    return facts, evidence, parameters
+
+
+def _region_code(data: dict[str, Any], path: Path, gazetteer: Gazetteer) -> str:
+    resolved = gazetteer.resolve(data["region"])
+    if resolved is None or gazetteer.is_ambiguous(data["region"]):
+        raise KnowledgeBaseError(
+            f"{path}: region: '{data['region']}' is not a known region"
+            + (" (the name is ambiguous)" if resolved else "")
+        )
+    if "code" in data and data["code"] != resolved.code:
+        raise KnowledgeBaseError(
+            f"{path}: code: '{data['code']}' is not the code of {data['region']} "
+            f"({resolved.code})"
+        )
+    return resolved.code
+
+
+def _parameter(
+    raw: dict[str, Any],
+    sources: dict[str, Source],
+    path: Path,
+    index: int,
+    region: str,
+    root: Path,
+) -> Parameter:
+    where = f"{path}: parameters.{index}"
+    validator = _validator(root / "schema" / "parameters.schema.yml")
+    errors = sorted(validator.iter_errors([raw]), key=lambda e: list(e.absolute_path))
+    if errors:
+        field = ".".join(str(p) for p in list(errors[0].absolute_path)[1:]) or "(entry)"
+        raise KnowledgeBaseError(f"{where}.{field}: {errors[0].message}")
+    where = f"{where} ({raw['id']})"
+    if raw.get("source") and raw["source"] not in sources:
+        raise KnowledgeBaseError(f"{where}.source: unknown source '{raw['source']}'")
+    ratios = []
+    if raw["kind"] == "ratio":
+        ratios += list((raw.get("by_level") or {}).values())
+        for band in raw.get("bands") or []:
+            ratios += list(band["by_level"].values())
+    for ratio in ratios:
+        if not 0 < ratio <= 1:
+            raise KnowledgeBaseError(f"{where}: ratio {ratio} is not between 0 and 1")
+    bands = tuple(
+        Band(start=b["from"], end=b.get("to"), by_level=b["by_level"])
+        for b in raw.get("bands") or []
+    )
+    for number, band in enumerate(bands):
+        if band.end is not None and band.end <= band.start:
+            raise KnowledgeBaseError(
+                f"{where}.bands.{number}: 'to' is not above 'from'"
+            )
+        if number and (
+            bands[number - 1].end is None or band.start < bands[number - 1].end
+        ):
+            raise KnowledgeBaseError(
+                f"{where}.bands.{number}: overlaps the band before it"
+            )
+    return Parameter(
+        id=raw["id"],
+        region=region,
+        care=raw["care"],
+        scheme=raw["scheme"],
+        status=raw["status"],
+        kind=raw["kind"],
+        known=raw["known"],
+        file=path.name,
+        per=raw.get("per"),
+        by_level=raw.get("by_level"),
+        bands=bands,
+        value=raw.get("value"),
+        above_cap=raw.get("above_cap"),
+        rule=raw.get("rule"),
+        source=sources.get(raw.get("source", "")),
+        year=raw.get("year"),
+        checked=datetime.date.fromisoformat(raw["checked"])
+        if raw.get("checked")
+        else None,
+        recheck_days=raw.get("recheck_days"),
+        confidence=raw.get("confidence"),
+        note=raw.get("note"),
+    )
 
 
 def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -> tuple:
@@ -211,7 +309,7 @@ def load_knowledge_base(
         )
         for key, value in raw_sources["sources"].items()
     }
-    facts, evidence = _load_facts(root, sources, gazetteer)
+    facts, evidence, parameters = _load_facts(root, sources, gazetteer)
     data, topics, by_intent = _load_topics(root, facts, evidence)
     _check_region_topics(facts, topics)
     for topic_id in data.get("materials_keywords", {}):
@@ -233,12 +331,15 @@ def load_knowledge_base(
         notices=data["notices"],
         case_labels=data["cases"],
         materials_keywords=data.get("materials_keywords", {}),
+        parameters=parameters,
+        parameter_text=data.get("parameter_text", {}),
         by_intent=by_intent,
     )
     logger.info(
-        "Loaded the knowledge base: %d sources, %d facts, %d topics",
+        "Loaded the knowledge base: %d sources, %d facts, %d parameters, %d topics",
         len(sources),
         len(facts),
+        len(parameters),
         len(topics),
     )
     return kb

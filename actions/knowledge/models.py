@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 INSURED = "insured"
 TREATMENT = "treatment"
@@ -49,6 +50,56 @@ class Fact:
         return today > self.checked + datetime.timedelta(days=self.recheck_days)
 
 
+LEVELS = ("l1", "l2", "l3")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A ratio that applies to the part of the cost between two amounts."""
+
+    start: float
+    end: float | None
+    by_level: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One reimbursement parameter group of a region, or the record that it is unknown."""
+
+    id: str
+    region: str  # region code
+    care: str
+    scheme: str  # employee / resident
+    status: str  # in_service / retired / any
+    kind: str  # deductible / ratio / annual_cap
+    known: bool
+    file: str
+    per: str | None = None
+    by_level: dict[str, float] | None = None
+    bands: tuple[Band, ...] = ()
+    value: float | None = None
+    above_cap: str | None = None
+    rule: str | None = None
+    source: Source | None = None
+    year: str | None = None
+    checked: datetime.date | None = None
+    recheck_days: int | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+    def level_value(self, level: str) -> float | None:
+        """The by-level value for a hospital level (l1/l2/l3), if any."""
+        if not self.by_level:
+            return None
+        return self.by_level.get(level, self.by_level.get("all"))
+
+    def overdue(self, today: datetime.date) -> bool:
+        """Whether the parameter is past its re-check date."""
+        if not (self.checked and self.recheck_days):
+            return False
+        return today > self.checked + datetime.timedelta(days=self.recheck_days)
+
+
 @dataclass(frozen=True)
 class Topic:
     """How one kind of question is answered."""
@@ -80,6 +131,8 @@ class KnowledgeBase:
     notices: dict[str, str]
     case_labels: dict[str, str]
     materials_keywords: dict[str, list[str]] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    parameter_text: dict[str, Any] = field(default_factory=dict)
     by_intent: dict[str, Topic] = field(default_factory=dict)
 
     def topic_for_intent(self, intent: str) -> Topic | None:
@@ -98,6 +151,25 @@ class KnowledgeBase:
         if context and context.id in self.materials_keywords:
             return context
         return self.by_intent[MATERIALS_INTENT]
+
+    def region_parameters(self, region: str) -> list[Parameter]:
+        """Every parameter entry of a region (by code)."""
+        return [p for p in self.parameters.values() if p.region == region]
+
+    def parameter(
+        self, region: str, scheme: str, kind: str, status: str | None
+    ) -> Parameter | None:
+        """The entry for one parameter: the person's own status first, then 'any'."""
+        entries = [
+            p
+            for p in self.region_parameters(region)
+            if p.scheme == scheme and p.kind == kind
+        ]
+        for wanted in (status, "any"):
+            for entry in entries:
+                if entry.status == wanted:
+                    return entry
+        return None
 
     def region_facts(self, region: str, topic: str, role: str) -> list[Fact]:
         """Facts of a region that make a topic specific, for the region's role."""

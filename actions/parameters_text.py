@@ -1,0 +1,117 @@
+"""Show a region's reimbursement parameters in words: pure functions, no Rasa.
+
+The words come from `parameter_text` in policies/topics.yml; this module picks the
+entries for the user's scheme, status and hospital level and puts them in order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from actions.knowledge.models import LEVELS, KnowledgeBase, Parameter
+
+SCHEMES = ("employee", "resident")
+STATUSES = ("in_service", "retired")
+KINDS = ("deductible", "ratio", "annual_cap")
+
+
+def _number(value: float | Decimal) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _percent(words: dict, value: float) -> str:
+    return words["percent"].format(value=_number(Decimal(str(value)) * 100))
+
+
+def _by_level(words: dict, values: dict[str, float], level: str | None, render) -> str:
+    if level and (level in values or "all" in values):
+        return render(values.get(level, values.get("all")))
+    keys = [k for k in ("all", *LEVELS) if k in values]
+    return "、".join(f"{words['level'][k]}{render(values[k])}" for k in keys)
+
+
+def describe(words: dict, entry: Parameter | None, level: str | None) -> str:
+    """One parameter in words, e.g. 起付线（每次住院）一级及社区250元、二级500元."""
+    if entry is None:
+        return ""
+    name = words["kind"][entry.kind]
+    if not entry.known:
+        return f"{name}{words['unknown']}"
+    money = lambda v: words["amount"].format(value=_number(v))  # noqa: E731
+    ratio = lambda v: _percent(words, v)  # noqa: E731
+    if entry.kind == "deductible":
+        return f"{name}{words['per'][entry.per]}{_by_level(words, entry.by_level, level, money)}"
+    if entry.kind == "annual_cap":
+        return f"{name}{money(entry.value)}"
+    if entry.by_level:
+        return f"{name}{_by_level(words, entry.by_level, level, ratio)}"
+    parts = []
+    for band in entry.bands:
+        span = (
+            words["band"].format(start=_number(band.start), end=_number(band.end))
+            if band.end is not None
+            else words["band_open"].format(start=_number(band.start))
+        )
+        parts.append(span + _by_level(words, band.by_level, level, ratio))
+    return f"{name}：" + "；".join(parts)
+
+
+def _distinct(values) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _provenance(words: dict, entries: list[Parameter]) -> str:
+    known = [e for e in entries if e.known]
+    if not known:
+        return ""
+    years = (words["year_unknown"] if e.year == "unknown" else e.year for e in known)
+    return (
+        "（"
+        + words["provenance"].format(
+            year="、".join(_distinct(years)),
+            source="".join(_distinct(e.source.citation for e in known)),
+            confidence="、".join(
+                _distinct(words["confidence"][e.confidence] for e in known)
+            ),
+        )
+        + "）"
+    )
+
+
+def parameter_lines(
+    kb: KnowledgeBase,
+    region_code: str,
+    region_name: str,
+    scheme: str | None,
+    status: str | None,
+    level: str | None,
+) -> list[str]:
+    """Lines describing a region's inpatient parameters for the user's case; side by
+    side for the schemes and statuses the user has not said."""
+    words = kb.parameter_text
+    lines = []
+    for each_scheme in [scheme] if scheme else SCHEMES:
+        statuses = (
+            [None] if each_scheme == "resident" else [status] if status else STATUSES
+        )
+        for each_status in statuses:
+            entries = [
+                kb.parameter(region_code, each_scheme, k, each_status) for k in KINDS
+            ]
+            if not any(entries):
+                continue
+            header = words["header"].format(
+                region=region_name,
+                scheme=words["scheme"][each_scheme],
+                status=words["status"][each_status or "any"],
+            )
+            parts = [describe(words, e, level) for e in entries]
+            parts += [e.rule for e in entries if e and e.known and e.rule]
+            body = "；".join(filter(None, parts))
+            lines.append(header + body + _provenance(words, [e for e in entries if e]))
+    return lines
+
+
+def has_known_parameters(kb: KnowledgeBase, region_code: str) -> bool:
+    """Whether the knowledge base knows any number for a region."""
+    return any(p.known for p in kb.region_parameters(region_code))
