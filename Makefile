@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
-        rasa-test e2e bench clean
+        rasa-test e2e bench kb-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ rasa-test: install $(MODEL)
 
 e2e: install $(MODEL)
 	@$(PY) -m pytest -q tests/e2e
+
+kb-report: install ## print the knowledge base's coverage table and the facts overdue for a re-check
+	@$(PY) -m actions.knowledge.report
 
 bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
 	@$(PY) -m bench.run

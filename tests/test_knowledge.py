@@ -221,3 +221,108 @@ def test_a_duplicate_fact_id_across_files(tiny):
 def test_broken_yaml(tiny):
     (tiny / "sources.yml").write_text("sources: [unclosed", encoding="utf-8")
     fails(tiny, r"sources\.yml: cannot be read as YAML")
+
+
+def test_every_target_city_has_every_parameter_group_known_or_explicitly_unknown(
+    kb, gazetteer
+):
+    from actions.knowledge.report import coverage_rows, load_coverage
+
+    coverage = load_coverage()
+    rows = coverage_rows(kb, gazetteer, coverage)
+    assert len(rows) == 36
+    assert [row[0] for row in rows if "MISSING" in row] == []
+
+
+def test_every_known_number_has_a_source_a_year_and_a_confidence(kb):
+    for entry in kb.parameters.values():
+        if entry.known:
+            assert entry.source and entry.year and entry.confidence, entry.id
+
+
+GOOD_PARAMETER = {
+    "id": "x_ratio",
+    "care": "inpatient",
+    "scheme": "employee",
+    "status": "any",
+    "kind": "ratio",
+    "known": True,
+    "by_level": {"l1": 0.9, "l3": 0.8},
+    "source": "doc",
+    "year": "2023",
+    "checked": "2026-11-24",
+    "recheck_days": 180,
+    "confidence": "medium",
+}
+
+
+def with_parameter(root, region="广州", code=None, **change):
+    entry = {k: v for k, v in {**GOOD_PARAMETER, **change}.items() if v is not None}
+    data = {"region": region, "parameters": [entry]}
+    if code:
+        data["code"] = code
+    write(root / "regions" / f"{entry['id']}.yml", data)
+
+
+def test_a_valid_parameter_loads(tiny):
+    with_parameter(tiny)
+    kb = load_knowledge_base(tiny)
+    assert (
+        kb.parameter("440100", "employee", "ratio", "retired").level_value("l3") == 0.8
+    )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"by_level": {"l3": 80}}, r"ratio 80 is not between 0 and 1"),
+        ({"source": "nowhere"}, r"\.source: unknown source 'nowhere'"),
+        ({"source": None}, r"'source' is a required property"),
+        ({"year": None}, r"'year' is a required property"),
+        ({"confidence": None}, r"'confidence' is a required property"),
+        ({"known": False}, r"'note' is a required property"),
+        ({"known": False, "note": "未找到"}, r"should not be valid"),  # numbers though unknown
+        (
+            {"kind": "deductible", "by_level": {"l1": 300}},
+            r"'per' is a required property",
+        ),
+        ({"kind": "annual_cap", "by_level": None}, r"'value' is a required property"),
+        ({"by_level": {"l4": 0.5}}, r"'l4' was unexpected"),
+        (
+            {
+                "by_level": None,
+                "bands": [
+                    {"from": 0, "to": 40000, "by_level": {"all": 0.8}},
+                    {"from": 30000, "to": None, "by_level": {"all": 0.9}},
+                ],
+            },
+            r"bands\.1: overlaps the band before it",
+        ),
+        (
+            {
+                "by_level": None,
+                "bands": [{"from": 5000, "to": 1000, "by_level": {"all": 0.8}}],
+            },
+            r"bands\.0: 'to' is not above 'from'",
+        ),
+    ],
+)
+def test_each_rule_on_parameters_has_a_failing_case(tiny, change, message):
+    with_parameter(tiny, **change)
+    fails(tiny, r"x_ratio\.yml: parameters\.0.*" + message.lstrip("r"))
+
+
+def test_a_region_code_that_does_not_match_the_division_data(tiny):
+    with_parameter(tiny, code="110000")
+    fails(tiny, r"code: '110000' is not the code of 广州 \(440100\)")
+
+
+def test_an_ambiguous_region_name(tiny):
+    with_parameter(tiny, region="朝阳")
+    fails(tiny, r"region: '朝阳' is not a known region \(the name is ambiguous\)")
+
+
+def test_two_files_for_one_region(tiny):
+    with_parameter(tiny)
+    with_parameter(tiny, id="y_ratio")
+    fails(tiny, r"region: '广州' already has a file, x_ratio\.yml")
