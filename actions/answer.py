@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -15,9 +16,11 @@ from actions.constants import (
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
+    ROLE_TREATMENT,
     SLOT_FILING_STATUS,
     SLOT_HOSPITAL_LEVEL,
     SLOT_INSURANCE_SCHEME,
+    SLOT_PENDING_ROLE,
     SLOT_PERSON_STATUS,
     SLOT_REGION_INSURED,
     SLOT_REGION_TREATMENT,
@@ -25,13 +28,16 @@ from actions.constants import (
     UTTER_ASK_TOPIC,
     UTTER_CLARIFY,
     UTTER_OUT_OF_SCOPE,
+    UTTER_PLACE_NOT_FOUND,
+    UTTER_PLACE_NOT_FOUND_NO_MATCH,
     UTTER_POLICY_ANSWER,
+    UTTER_WHICH_PLACE,
 )
-from actions.context import resolve_regions
+from actions.context import PlaceQuestion, check_places, resolve_regions
 from actions.formatting import AnswerContext, compose
 from actions.knowledge.loader import default_knowledge_base
 from actions.knowledge.models import KnowledgeBase, Topic
-from zh_nlu.regions import default_gazetteer
+from zh_nlu.regions import Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -40,20 +46,23 @@ CLARIFY_MIN_CONFIDENCE = 0.05
 
 
 def _places(
-    tracker: Tracker, insured_first: bool = False
+    tracker: Tracker, entities: list[dict[str, Any]], insured_first: bool = False
 ) -> tuple[str | None, str | None, list[EventType]]:
     """The insured and treatment places after the latest message, and the slot
     events that record any change."""
     known_insured = tracker.get_slot(SLOT_REGION_INSURED)
     known_treatment = tracker.get_slot(SLOT_REGION_TREATMENT)
     insured, treatment = resolve_regions(
-        tracker.latest_message.get("entities", []),
+        entities,
         known_insured,
         known_treatment,
         default_gazetteer(),
         insured_first=insured_first,
+        pending_role=tracker.get_slot(SLOT_PENDING_ROLE),
     )
     events: list[EventType] = []
+    if tracker.get_slot(SLOT_PENDING_ROLE):
+        events.append(SlotSet(SLOT_PENDING_ROLE, None))
     if insured != known_insured:
         events.append(SlotSet(SLOT_REGION_INSURED, insured))
     if treatment != known_treatment:
@@ -77,6 +86,23 @@ def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
     return kb.topic_for_intent(intent)
 
 
+def _ask_about_place(
+    dispatcher: CollectingDispatcher, gazetteer: Gazetteer, question: PlaceQuestion
+) -> None:
+    buttons = [
+        {
+            "title": gazetteer.display(region),
+            "payload": "/inform" + json.dumps({"region": region.code}),
+        }
+        for region in question.candidates
+    ]
+    if question.found:
+        response = UTTER_WHICH_PLACE
+    else:
+        response = UTTER_PLACE_NOT_FOUND if buttons else UTTER_PLACE_NOT_FOUND_NO_MATCH
+    dispatcher.utter_message(response=response, name=question.name, buttons=buttons)
+
+
 class ActionAnswer(Action):
     """Answer the latest question (or re-answer the topic after a follow-up)."""
 
@@ -94,7 +120,18 @@ class ActionAnswer(Action):
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
         topic = _topic_for(kb, tracker)
-        insured, treatment, events = _places(tracker, bool(topic and topic.needs_local))
+        entities, question = check_places(
+            tracker.latest_message.get("entities", []), gazetteer
+        )
+        if question:
+            _ask_about_place(dispatcher, gazetteer, question)
+            clear = [e for e in entities if e.get("text") != question.name]
+            events = _places(tracker, clear)[2]
+            events.append(SlotSet(SLOT_PENDING_ROLE, question.role or ROLE_TREATMENT))
+            return events + ([SlotSet(SLOT_TOPIC, topic.id)] if topic else [])
+        insured, treatment, events = _places(
+            tracker, entities, bool(topic and topic.needs_local)
+        )
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
@@ -150,4 +187,4 @@ class ActionClarify(Action):
             direct=guess.direct,
             buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
         )
-        return _places(tracker)[2]
+        return _places(tracker, tracker.latest_message.get("entities", []))[2]

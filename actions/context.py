@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from actions.constants import ENTITY_REGION, ROLE_INSURED, ROLE_TREATMENT
-from zh_nlu.regions import PREFECTURE, Gazetteer, Region
+from actions.constants import (
+    ENTITY_REGION,
+    ENTITY_REGION_UNKNOWN,
+    ROLE_INSURED,
+    ROLE_TREATMENT,
+)
+from zh_nlu.regions import COUNTY, PREFECTURE, PROVINCE, Gazetteer, Region
+
+_SPECIFICITY = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 
 def most_specific(regions: Iterable[Region]) -> Region | None:
     """The most specific of several regions named together (周口 over 河南)."""
-    regions = list(regions)
-    prefectures = [r for r in regions if r.level == PREFECTURE]
-    return (prefectures or regions or [None])[-1]
+    ordered = sorted(regions, key=lambda r: _SPECIFICITY[r.level])
+    return ordered[-1] if ordered else None
 
 
 def resolve_regions(
@@ -22,12 +29,14 @@ def resolve_regions(
     treatment: str | None,
     gazetteer: Gazetteer,
     insured_first: bool = False,
+    pending_role: str | None = None,
 ) -> tuple[str | None, str | None]:
     """The insured and treatment places after a message's region entities.
 
     A region with a role replaces that role's place. A region without one ("那北京呢")
     replaces the treatment place, unless only the insured place is known so far or
-    the question is about the insured place's own numbers (insured_first).
+    the question is about the insured place's own numbers (insured_first); after the
+    assistant asked which place was meant, it takes the role of the place asked about.
     """
     by_role: dict[str | None, list[Region]] = {}
     for entity in entities:
@@ -35,7 +44,8 @@ def resolve_regions(
             continue
         region = gazetteer.resolve(str(entity.get("value", "")))
         if region:
-            by_role.setdefault(entity.get("role"), []).append(region)
+            role = entity.get("role") or pending_role
+            by_role.setdefault(role, []).append(region)
 
     new_insured = most_specific(by_role.get(ROLE_INSURED, []))
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
@@ -52,3 +62,45 @@ def resolve_regions(
         new_insured.code if new_insured else insured,
         new_treatment.code if new_treatment else treatment,
     )
+
+
+@dataclass(frozen=True)
+class PlaceQuestion:
+    """A place the assistant must ask about: ambiguous, or not found."""
+
+    name: str
+    role: str | None
+    candidates: list[Region]
+    found: bool  # False: the name matched no region
+
+
+def check_places(
+    entities: list[dict[str, Any]], gazetteer: Gazetteer
+) -> tuple[list[dict[str, Any]], PlaceQuestion | None]:
+    """Settle ambiguous place names by the other places named with them (北京朝阳 ->
+    北京市朝阳区); what cannot be settled, or was not found, becomes a question."""
+    regions = [e for e in entities if e.get("entity") == ENTITY_REGION]
+    named = [gazetteer.resolve(str(e.get("value", ""))) for e in regions]
+    settled = []
+    for entity in entities:
+        if entity.get("entity") == ENTITY_REGION_UNKNOWN:
+            name = str(entity.get("value", ""))
+            return entities, PlaceQuestion(
+                name, entity.get("role"), gazetteer.close_matches(name), found=False
+            )
+        text = str(entity.get("text", ""))
+        if entity.get("entity") != ENTITY_REGION or not gazetteer.is_ambiguous(text):
+            settled.append(entity)
+            continue
+        others = {r.code for r in named if r and r.code != entity.get("value")}
+        within = [
+            c
+            for c in gazetteer.candidates(text)
+            if c.province in others or c.prefecture in others
+        ]
+        if len(within) != 1:
+            return entities, PlaceQuestion(
+                text, entity.get("role"), gazetteer.candidates(text), found=True
+            )
+        settled.append({**entity, "value": within[0].code})
+    return settled, None

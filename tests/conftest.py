@@ -38,6 +38,10 @@ def make_tracker(
         "region_treatment": None,
         "filing_status": None,
         "topic": None,
+        "region_pending_role": None,
+        "hospital_level": None,
+        "insurance_scheme": None,
+        "person_status": None,
     }
     all_slots.update(slots or {})
     return Tracker("test-user", all_slots, latest, [], False, None, {}, "action_listen")

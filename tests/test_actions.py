@@ -123,3 +123,99 @@ def test_clarify_declines_when_no_topic_is_likely():
         ActionClarify(), make_tracker("nlu_fallback", "asdf", ranking=ranking)
     )
     assert messages[0]["response"] == UTTER_OUT_OF_SCOPE
+
+
+def test_an_ambiguous_place_is_asked_about_with_buttons():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "我是江苏参保的，在朝阳住院能刷卡吗",
+        [
+            {"entity": "region", "value": "320000", "role": "insured", "text": "江苏"},
+            {
+                "entity": "region",
+                "value": "211300",
+                "role": "treatment",
+                "text": "朝阳",
+            },
+        ],
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == "utter_which_place"
+    assert messages[0]["name"] == "朝阳"
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "北京市朝阳区" in titles and "辽宁省朝阳市" in titles
+    assert slots["region_pending_role"] == "treatment"
+    assert (
+        slots[SLOT_REGION_INSURED] == "320000" and slots[SLOT_TOPIC] == "card_elsewhere"
+    )
+
+    picked = make_tracker(
+        "inform",
+        '/inform{"region": "110105"}',
+        [{"entity": "region", "value": "110105"}],
+        slots={**slots, "region_treatment": None},
+    )
+    messages, slots = run(ActionAnswer(), picked)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert slots[SLOT_REGION_TREATMENT] == "110105"
+    assert slots["region_pending_role"] is None
+
+
+def test_a_place_named_with_its_province_is_not_ambiguous():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "北京朝阳的医院能用江苏医保吗",
+        [
+            {
+                "entity": "region",
+                "value": "110000",
+                "role": "treatment",
+                "text": "北京",
+            },
+            {
+                "entity": "region",
+                "value": "211300",
+                "role": "treatment",
+                "text": "朝阳",
+            },
+        ],
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert slots[SLOT_REGION_TREATMENT] == "110105"
+
+
+def test_a_misspelt_place_gets_close_matches():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "我在苏洲住院能刷卡吗",
+        [
+            {
+                "entity": "region_unknown",
+                "value": "苏洲",
+                "role": "treatment",
+                "text": "苏洲",
+            }
+        ],
+    )
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == "utter_place_not_found"
+    assert "江苏省苏州市" in [b["title"] for b in messages[0]["buttons"]]
+
+
+def test_an_unknown_place_without_close_matches():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "我是霍格沃茨市的医保",
+        [
+            {
+                "entity": "region_unknown",
+                "value": "霍格沃茨市",
+                "role": "insured",
+                "text": "霍格沃茨市",
+            }
+        ],
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == "utter_place_not_found_no_match"
+    assert slots["region_pending_role"] == "insured"

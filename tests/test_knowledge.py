@@ -281,7 +281,10 @@ def test_a_valid_parameter_loads(tiny):
         ({"year": None}, r"'year' is a required property"),
         ({"confidence": None}, r"'confidence' is a required property"),
         ({"known": False}, r"'note' is a required property"),
-        ({"known": False, "note": "未找到"}, r"should not be valid"),  # numbers though unknown
+        (
+            {"known": False, "note": "未找到"},
+            r"should not be valid",
+        ),  # numbers though unknown
         (
             {"kind": "deductible", "by_level": {"l1": 300}},
             r"'per' is a required property",

@@ -3,6 +3,7 @@ entity extractor that runs the project's spaCy pipeline."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from importlib import metadata
@@ -28,11 +29,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh_nlu import spacy_pipeline
-from zh_nlu.regions import LEXICON_DIR
+from zh_nlu.regions import COUNTY, LEXICON_DIR, default_gazetteer
 from zh_nlu.roles import region_role
+from zh_nlu.unknown_places import unknown_places
 
 logger = logging.getLogger(__name__)
 
+REGION_UNKNOWN = "region_unknown"
 # "备案了吗" asks, it does not state that one has filed.
 _QUESTION_AFTER = "吗么嘛没"
 
@@ -155,6 +158,8 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Entities in a text, as Rasa entity dicts."""
         entities = []
         for ent in self._nlp(text).ents:
+            if ent.label_ == spacy_pipeline.REGION and _splits_a_word(text, ent):
+                continue
             entity: dict[str, Any] = {
                 ENTITY_ATTRIBUTE_TYPE: ent.label_,
                 ENTITY_ATTRIBUTE_VALUE: ent.ent_id_ or ent.text,
@@ -170,7 +175,43 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if text[ent.end_char : ent.end_char + 1] in tuple(_QUESTION_AFTER):
                     continue
             entities.append(entity)
+        covered = [
+            (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) for e in entities
+        ]
+        for start, end, name in unknown_places(text, covered, default_gazetteer()):
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: REGION_UNKNOWN,
+                ENTITY_ATTRIBUTE_VALUE: name,
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                "text": name,
+            }
+            role = region_role(text, start, end)
+            if role:
+                entity[ENTITY_ATTRIBUTE_ROLE] = role
+            entities.append(entity)
         return _share_roles_of_adjacent_regions(entities)
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_jieba() -> Any:
+    """jieba with its own dictionary only: it knows 大城市 is a word, while the
+    domain dictionary would cut it as 大城 (a county) + 市."""
+    import jieba
+
+    return jieba.Tokenizer()
+
+
+def _splits_a_word(text: str, ent: Any) -> bool:
+    """Whether a county's short name (大城 for 大城县) is only part of a longer
+    ordinary word here (大城市)."""
+    region = default_gazetteer().resolve(ent.ent_id_)
+    if region is None or region.level != COUNTY or ent.text == region.name:
+        return False
+    bounds = {0, len(text)}
+    for _word, start, end in _plain_jieba().tokenize(text):
+        bounds.update((start, end))
+    return ent.start_char not in bounds or ent.end_char not in bounds
 
 
 def _share_roles_of_adjacent_regions(
