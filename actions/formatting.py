@@ -83,20 +83,13 @@ def case_buttons(
     ]
 
 
-def _with_province(gazetteer: Gazetteer, region: Region | None) -> list[Region]:
-    if region is None:
-        return []
-    province = gazetteer.province_of(region)
-    return [region] if province == region else [region, province]
-
-
 def local_facts(
     kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
 ) -> list[Fact]:
     """Facts of the user's places that make this topic specific to them."""
     found: list[Fact] = []
     for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
-        for place in _with_province(gazetteer, region):
+        for place in _upwards(gazetteer, region) if region else []:
             for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
                     found.append(fact)

@@ -1,0 +1,77 @@
+"""Region-specific answers through the REST channel, for many cities."""
+
+import uuid
+
+import pytest
+
+from bench.rest import reply_text, say
+
+
+def ask(assistant, *messages):
+    user = f"e2e-{uuid.uuid4().hex[:10]}"
+    replies = [reply_text(say(assistant.url, user, m)) for m in messages]
+    return replies[-1] if len(replies) == 1 else replies
+
+
+@pytest.mark.parametrize(
+    "city, expected",
+    [
+        ("广州", "【广州·职工医保（退休）·住院】起付线（每次住院）1000元；报销比例86%"),
+        ("武汉", "【武汉·职工医保（退休）·住院】"),
+        ("西安", "【西安·职工医保（退休）·住院】"),
+        ("杭州", "【杭州·职工医保（退休）·住院】"),
+        ("合肥", "【合肥·职工医保（退休）·住院】"),
+        ("济南", "【济南·职工医保（退休）·住院】"),
+        ("郑州", "【郑州·职工医保（退休）·住院】"),
+        ("南京", "【南京·职工医保（退休）·住院】"),
+        ("沈阳", "【沈阳·职工医保（退休）·住院】"),
+        ("乌鲁木齐", "【乌鲁木齐·职工医保（退休）·住院】"),
+    ],
+)
+def test_the_insured_citys_numbers_for_a_retired_worker(assistant, city, expected):
+    text = ask(assistant, f"我是{city}退休职工，在北京三级医院住院报销比例是多少？")
+    assert expected in text
+    assert "请以" + city in text  # the insured place's official channel
+
+
+@pytest.mark.parametrize("city", ["拉萨", "重庆", "昆明"])
+def test_a_city_without_known_numbers_says_so(assistant, city):
+    text = ask(assistant, f"我是{city}退休职工，在北京三级医院住院报销比例是多少？")
+    assert f"还没有{city}的起付线、报销比例等具体参数" in text
+    assert f"【{city}·" not in text
+
+
+def test_follow_ups_switch_status_and_place(assistant):
+    first, working, beijing = ask(
+        assistant,
+        "我是广州退休职工，在上海三级医院住院报销比例是多少？",
+        "那如果我是在职的呢？",
+        "换成北京呢？",
+    )
+    assert "报销比例86%" in first
+    assert (
+        "【广州·职工医保（在职）·住院】起付线（每次住院）1000元；报销比例80%" in working
+    )
+    assert "【北京·职工医保（在职）·住院】" in beijing
+
+
+def test_a_misspelt_city_gets_buttons_and_the_pick_is_answered(assistant):
+    user = f"e2e-{uuid.uuid4().hex[:10]}"
+    reply = say(assistant.url, user, "我是苏洲参保的，在上海住院能直接结算吗")
+    assert "没有找到“苏洲”这个地方" in reply[0]["text"]
+    suzhou = next(b for b in reply[0]["buttons"] if b["title"] == "江苏省苏州市")
+    answer = reply_text(say(assistant.url, user, suzhou["payload"]))
+    assert "请以苏州医保经办机构的答复为准" in answer
+
+
+def test_an_ambiguous_district_is_asked_about(assistant):
+    reply = say(
+        assistant.url, f"e2e-{uuid.uuid4().hex[:10]}", "我在朝阳住院，江苏医保能用吗"
+    )
+    assert "“朝阳”有好几个地方" in reply[0]["text"]
+    assert "北京市朝阳区" in [b["title"] for b in reply[0]["buttons"]]
+
+
+def test_two_places_in_one_province_are_intra_provincial(assistant):
+    text = ask(assistant, "我是苏州参保的，在南京住院能直接刷卡吗")
+    assert "属于省内异地就医" in text
