@@ -37,7 +37,7 @@ from actions.context import PlaceQuestion, check_places, resolve_regions
 from actions.formatting import AnswerContext, compose
 from actions.knowledge.loader import default_knowledge_base
 from actions.knowledge.models import KnowledgeBase, Topic
-from zh_nlu.regions import Gazetteer, default_gazetteer
+from zh_nlu.regions import default_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,15 @@ def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
 
 
 def _ask_about_place(
-    dispatcher: CollectingDispatcher, gazetteer: Gazetteer, question: PlaceQuestion
-) -> None:
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entities: list[dict[str, Any]],
+    question: PlaceQuestion,
+    topic: Topic | None,
+) -> list[EventType]:
+    """Ask which place was meant (or say it was not found), keep what else the
+    message said, and remember the topic so the pick is answered."""
+    gazetteer = default_gazetteer()
     buttons = [
         {
             "title": gazetteer.display(region),
@@ -101,6 +108,11 @@ def _ask_about_place(
     else:
         response = UTTER_PLACE_NOT_FOUND if buttons else UTTER_PLACE_NOT_FOUND_NO_MATCH
     dispatcher.utter_message(response=response, name=question.name, buttons=buttons)
+    events = _places(tracker, [e for e in entities if e.get("text") != question.name])[
+        2
+    ]
+    events.append(SlotSet(SLOT_PENDING_ROLE, question.role or ROLE_TREATMENT))
+    return events + ([SlotSet(SLOT_TOPIC, topic.id)] if topic else [])
 
 
 class ActionAnswer(Action):
@@ -124,11 +136,7 @@ class ActionAnswer(Action):
             tracker.latest_message.get("entities", []), gazetteer
         )
         if question:
-            _ask_about_place(dispatcher, gazetteer, question)
-            clear = [e for e in entities if e.get("text") != question.name]
-            events = _places(tracker, clear)[2]
-            events.append(SlotSet(SLOT_PENDING_ROLE, question.role or ROLE_TREATMENT))
-            return events + ([SlotSet(SLOT_TOPIC, topic.id)] if topic else [])
+            return _ask_about_place(dispatcher, tracker, entities, question, topic)
         insured, treatment, events = _places(
             tracker, entities, bool(topic and topic.needs_local)
         )
@@ -167,6 +175,10 @@ class ActionClarify(Action):
     ) -> list[EventType]:
         """Offer the likeliest topics as buttons, or decline if there are none."""
         kb = default_knowledge_base()
+        gazetteer = default_gazetteer()
+        entities, question = check_places(
+            tracker.latest_message.get("entities", []), gazetteer
+        )
         ranking = tracker.latest_message.get("intent_ranking", [])
         topics = []
         for candidate in ranking:
@@ -177,6 +189,9 @@ class ActionClarify(Action):
             topics.append((name, topic))
             if len(topics) == CLARIFY_CANDIDATES:
                 break
+        if question:  # the place first: without it no answer can be specific
+            topic = topics[0][1] if topics else None
+            return _ask_about_place(dispatcher, tracker, entities, question, topic)
         if not topics:
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
@@ -187,4 +202,4 @@ class ActionClarify(Action):
             direct=guess.direct,
             buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
         )
-        return _places(tracker, tracker.latest_message.get("entities", []))[2]
+        return _places(tracker, entities)[2]

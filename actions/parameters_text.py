@@ -98,7 +98,7 @@ def parameter_lines(
             entries = [
                 kb.parameter(region_code, each_scheme, k, each_status) for k in KINDS
             ]
-            if not any(entries):
+            if not any(e and e.known for e in entries):
                 continue
             header = words["header"].format(
                 region=region_name,

@@ -24,3 +24,24 @@ def test_held_out_intent_accuracy_meets_the_bar():
     assert (
         report.accuracy >= ACCURACY_BAR
     ), f"held-out intent accuracy {report.accuracy:.3f} < {ACCURACY_BAR}:\n{errors}"
+
+
+def test_held_out_phrasings_are_not_in_the_training_data():
+    import glob
+    import re
+
+    import yaml
+
+    def normal(text):
+        return re.sub(r"[\W_]+", "", text)
+
+    training = set()
+    for path in glob.glob(str(MODEL.parents[1] / "data" / "nlu" / "*.yml")):
+        for block in yaml.safe_load(open(path, encoding="utf-8"))["nlu"]:
+            training |= {
+                normal(line.strip()[2:])
+                for line in block["examples"].splitlines()
+                if line.strip().startswith("- ")
+            }
+    copied = [text for text, _ in load_examples(HELD_OUT) if normal(text) in training]
+    assert copied == []
