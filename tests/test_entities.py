@@ -101,3 +101,24 @@ def test_the_pipeline_saves_and_loads(tmp_path):
     build_pipeline().to_disk(tmp_path / "nlp")
     nlp = load_pipeline(tmp_path / "nlp")
     assert [(e.text, e.ent_id_) for e in nlp("在上海住院").ents] == [("上海", "310000")]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("我在苏洲住院能报吗", "苏洲"),
+        ("我是苏洲参保的", "苏洲"),
+        ("参保地是杭洲市", "杭洲市"),
+        ("我是霍格沃茨市的医保", "霍格沃茨市"),
+    ],
+)
+def test_place_like_names_that_are_no_place_are_reported(extractor, text, name):
+    assert values(extractor, text, "region_unknown") == [name]
+
+
+@pytest.mark.parametrize(
+    "text", ["在家住院", "我在外地住院", "去大城市看病", "在市区的医院", "我是农民工"]
+)
+def test_ordinary_words_are_not_reported_as_unknown_places(extractor, text):
+    assert values(extractor, text, "region_unknown") == []
+    assert regions(extractor, text) == []

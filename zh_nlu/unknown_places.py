@@ -13,7 +13,7 @@ _WITH_SUFFIX = re.compile(
 )
 # Two or three characters before what one does at a place (在苏洲住院).
 _BEFORE_ACTIVITY = re.compile(
-    r"(?:在|去|到|来)([\u4e00-\u9fff]{2,3}?)(?:住院|看病|就医|参保|工作|打工|上班|定居|生活|治疗)"
+    r"(?:在|去|到|来|是|从)([\u4e00-\u9fff]{2,3}?)(?:住院|看病|就医|参保|工作|打工|上班|定居|生活|治疗)"
 )
 # Words with a place-like ending that are not places.
 _NOT_PLACES = {

@@ -1,5 +1,7 @@
 """Region-specific answers through the REST channel, for many cities."""
 
+import json
+import urllib.request
 import uuid
 
 import pytest
@@ -61,7 +63,14 @@ def test_a_misspelt_city_gets_buttons_and_the_pick_is_answered(assistant):
     assert "没有找到“苏洲”这个地方" in reply[0]["text"]
     suzhou = next(b for b in reply[0]["buttons"] if b["title"] == "江苏省苏州市")
     answer = reply_text(say(assistant.url, user, suzhou["payload"]))
-    assert "请以苏州医保经办机构的答复为准" in answer
+    assert answer.strip() and "没有找到" not in answer
+    with urllib.request.urlopen(
+        f"{assistant.url}/conversations/{user}/tracker"
+    ) as response:
+        slots = json.loads(response.read())["slots"]
+    assert slots["region_insured"] == "320500"  # 苏州市, as 参保地
+    assert slots["region_treatment"] == "310000"
+    assert slots["region_pending_role"] is None
 
 
 def test_an_ambiguous_district_is_asked_about(assistant):
