@@ -87,14 +87,10 @@ def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
 
 
 def _ask_about_place(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    entities: list[dict[str, Any]],
-    question: PlaceQuestion,
-    topic: Topic | None,
+    dispatcher: CollectingDispatcher, question: PlaceQuestion, topic: Topic | None
 ) -> list[EventType]:
-    """Ask which place was meant (or say it was not found), keep what else the
-    message said, and remember the topic so the pick is answered."""
+    """Ask which place was meant (or say it was not found); remember the place's role
+    and the topic so that the pick is answered."""
     gazetteer = default_gazetteer()
     buttons = [
         {
@@ -108,11 +104,17 @@ def _ask_about_place(
     else:
         response = UTTER_PLACE_NOT_FOUND if buttons else UTTER_PLACE_NOT_FOUND_NO_MATCH
     dispatcher.utter_message(response=response, name=question.name, buttons=buttons)
-    events = _places(tracker, [e for e in entities if e.get("text") != question.name])[
-        2
-    ]
-    events.append(SlotSet(SLOT_PENDING_ROLE, question.role or ROLE_TREATMENT))
+    events = [SlotSet(SLOT_PENDING_ROLE, question.role or ROLE_TREATMENT)]
     return events + ([SlotSet(SLOT_TOPIC, topic.id)] if topic else [])
+
+
+def _without(
+    entities: list[dict[str, Any]], question: PlaceQuestion | None
+) -> list[dict[str, Any]]:
+    """The entities other than the place asked about."""
+    if question is None:
+        return entities
+    return [e for e in entities if e.get("text") != question.name]
 
 
 class ActionAnswer(Action):
@@ -135,11 +137,11 @@ class ActionAnswer(Action):
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer
         )
-        if question:
-            return _ask_about_place(dispatcher, tracker, entities, question, topic)
         insured, treatment, events = _places(
-            tracker, entities, bool(topic and topic.needs_local)
+            tracker, _without(entities, question), bool(topic and topic.needs_local)
         )
+        if question and (question.found or topic is None):
+            return events + _ask_about_place(dispatcher, question, topic)
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
@@ -156,6 +158,8 @@ class ActionAnswer(Action):
         dispatcher.utter_message(
             response=UTTER_POLICY_ANSWER, buttons=answer.buttons, **answer.arguments
         )
+        if question:  # a place not found: answered without it, then asked about
+            return events + _ask_about_place(dispatcher, question, topic)
         return events + [SlotSet(SLOT_TOPIC, topic.id)]
 
 
@@ -189,9 +193,10 @@ class ActionClarify(Action):
             topics.append((name, topic))
             if len(topics) == CLARIFY_CANDIDATES:
                 break
+        events = _places(tracker, _without(entities, question))[2]
         if question:  # the place first: without it no answer can be specific
             topic = topics[0][1] if topics else None
-            return _ask_about_place(dispatcher, tracker, entities, question, topic)
+            return events + _ask_about_place(dispatcher, question, topic)
         if not topics:
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
@@ -202,4 +207,4 @@ class ActionClarify(Action):
             direct=guess.direct,
             buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
         )
-        return _places(tracker, entities)[2]
+        return events

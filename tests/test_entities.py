@@ -117,7 +117,18 @@ def test_place_like_names_that_are_no_place_are_reported(extractor, text, name):
 
 
 @pytest.mark.parametrize(
-    "text", ["在家住院", "我在外地住院", "去大城市看病", "在市区的医院", "我是农民工"]
+    "text",
+    [
+        "在家住院",
+        "我在外地住院",
+        "去大城市看病",
+        "在市区的医院",
+        "我是农民工",
+        "哪些人群能从跨省异地就医中受益",
+        "我是外省的",
+        "去隔壁市住院",
+        "在其他城市看病",
+    ],
 )
 def test_ordinary_words_are_not_reported_as_unknown_places(extractor, text):
     assert values(extractor, text, "region_unknown") == []

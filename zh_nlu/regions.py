@@ -183,7 +183,8 @@ def _children(info: dict) -> Iterator[tuple[str, dict]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba_words() -> dict[str, tuple[int, str]]:
+def jieba_words() -> dict[str, tuple[int, str]]:
+    """jieba's own dictionary: word -> (frequency, part of speech)."""
     import jieba
 
     words = {}
@@ -200,7 +201,7 @@ def _usable_short_name(short: str, full_name: str) -> bool:
     """Whether a county's short name may stand alone for it."""
     if len(short) < 2 or short == full_name:
         return False
-    frequency, tag = _jieba_words().get(short, (0, "ns"))
+    frequency, tag = jieba_words().get(short, (0, "ns"))
     if frequency >= _COMMON_WORD_FREQUENCY:
         return False
     return tag == "ns" or frequency < _COMMON_NON_PLACE_FREQUENCY

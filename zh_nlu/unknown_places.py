@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from zh_nlu.regions import Gazetteer
+from zh_nlu.regions import Gazetteer, jieba_words
 
 # A name ending like a place (…省/市/县/区/州), after a word that introduces a place.
 _WITH_SUFFIX = re.compile(
@@ -57,18 +57,18 @@ _NOT_PLACES = {
     "别的省",
 }
 _NOT_PLACE_WORDS = {
-    "家里",
-    "这里",
-    "那里",
-    "外地",
-    "本地",
-    "当地",
-    "老家",
-    "医院",
-    "外省",
-    "那边",
-    "这边",
-}
+    "家里", "这里", "那里", "外地", "本地", "当地", "老家", "医院", "外省", "那边", "这边",
+    "隔壁", "大城", "其他", "别的", "哪个", "这个", "那个", "一个", "几个", "各个",
+}  # fmt: skip
+_SUFFIXES = "省市县区州"
+
+
+def _is_word(core: str) -> bool:
+    """Whether a name (or the part before its suffix) is an ordinary word (跨, 隔壁)."""
+    if len(core) < 2 or core in _NOT_PLACE_WORDS:
+        return True
+    frequency, tag = jieba_words().get(core, (0, "ns"))
+    return tag != "ns" and frequency >= 300
 
 
 def unknown_places(
@@ -83,7 +83,12 @@ def unknown_places(
     for match in _WITH_SUFFIX.finditer(text):
         name = match.group(1)
         start, end = match.span(1)
-        if name in _NOT_PLACES or overlaps(start, end) or gazetteer.resolve(name):
+        if (
+            name in _NOT_PLACES
+            or _is_word(name[:-1])
+            or overlaps(start, end)
+            or gazetteer.resolve(name)
+        ):
             continue
         found.append((start, end, name))
     for match in _BEFORE_ACTIVITY.finditer(text):
@@ -92,7 +97,8 @@ def unknown_places(
         if (
             name in _NOT_PLACE_WORDS
             or name in _NOT_PLACES
-            or name[-1] in "省市县区州"  # the first pattern's business
+            or name[-1] in _SUFFIXES  # the first pattern's business
+            or _is_word(name)
             or overlaps(start, end)
             or gazetteer.resolve(name)
         ):

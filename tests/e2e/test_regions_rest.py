@@ -60,8 +60,10 @@ def test_follow_ups_switch_status_and_place(assistant):
 def test_a_misspelt_city_gets_buttons_and_the_pick_is_answered(assistant):
     user = f"e2e-{uuid.uuid4().hex[:10]}"
     reply = say(assistant.url, user, "我是苏洲参保的，在上海住院能直接结算吗")
-    assert "没有找到“苏洲”这个地方" in reply[0]["text"]
-    suzhou = next(b for b in reply[0]["buttons"] if b["title"] == "江苏省苏州市")
+    not_found = next(
+        m for m in reply if "没有找到“苏洲”这个地方" in (m.get("text") or "")
+    )
+    suzhou = next(b for b in not_found["buttons"] if b["title"] == "江苏省苏州市")
     answer = reply_text(say(assistant.url, user, suzhou["payload"]))
     assert answer.strip() and "没有找到" not in answer
     with urllib.request.urlopen(
