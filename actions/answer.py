@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.constants import (
     ACTION_ANSWER,
     ACTION_CLARIFY,
+    ENTITY_FILING_STATUS,
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
@@ -26,6 +27,7 @@ from actions.constants import (
     SLOT_REGION_TREATMENT,
     SLOT_TOPIC,
     UTTER_ASK_TOPIC,
+    UTTER_CASE_ANSWER,
     UTTER_CLARIFY,
     UTTER_OUT_OF_SCOPE,
     UTTER_PLACE_NOT_FOUND,
@@ -117,6 +119,19 @@ def _without(
     return [e for e in entities if e.get("text") != question.name]
 
 
+def _only_picks_a_case(tracker: Tracker, topic: Topic) -> bool:
+    """Whether the latest message only picks a filing case of the topic just answered."""
+    entities = tracker.latest_message.get("entities", [])
+    return (
+        _latest_intent(tracker) == INTENT_INFORM
+        and tracker.get_slot(SLOT_TOPIC) == topic.id
+        and bool(topic.cases)
+        and tracker.get_slot(SLOT_FILING_STATUS) in (topic.cases or {})
+        and bool(entities)
+        and all(e.get("entity") == ENTITY_FILING_STATUS for e in entities)
+    )
+
+
 class ActionAnswer(Action):
     """Answer the latest question (or re-answer the topic after a follow-up)."""
 
@@ -155,8 +170,13 @@ class ActionAnswer(Action):
             level=f"l{level}" if level else None,
         )
         answer = compose(kb, gazetteer, topic, context)
+        response = UTTER_POLICY_ANSWER
+        if _only_picks_a_case(tracker, topic):
+            # The full answer was just given: say only what the picked case changes.
+            response = UTTER_CASE_ANSWER
+            answer.arguments["cases_short"] = answer.arguments["cases"].lstrip("\n")
         dispatcher.utter_message(
-            response=UTTER_POLICY_ANSWER, buttons=answer.buttons, **answer.arguments
+            response=response, buttons=answer.buttons, **answer.arguments
         )
         if question:  # a place not found: answered without it, then asked about
             return events + _ask_about_place(dispatcher, question, topic)

@@ -29,6 +29,7 @@ ACTION_CLARIFY = "action_clarify"
 
 # responses
 UTTER_POLICY_ANSWER = "utter_policy_answer"
+UTTER_CASE_ANSWER = "utter_case_answer"
 UTTER_ASK_TOPIC = "utter_ask_topic"
 UTTER_CLARIFY = "utter_clarify"
 UTTER_OUT_OF_SCOPE = "utter_out_of_scope"

@@ -78,7 +78,8 @@ def test_picking_a_filing_case_answers_for_that_case():
         slots={"topic": "card_elsewhere", "filing_status": "emergency"},
     )
     messages, _ = run(ActionAnswer(), tracker)
-    assert messages[0]["cases"] == "\n急诊抢救：视同已备案，可以直接结算。"
+    assert messages[0]["response"] == "utter_case_answer"  # only what the case changes
+    assert messages[0]["cases_short"] == "急诊抢救：视同已备案，可以直接结算。"
     assert messages[0]["buttons"] == []
 
 
