@@ -191,7 +191,7 @@ def compose(
     used = facts + local
     lines, parameters = insured_parameters(kb, gazetteer, topic, context)
     local_text = "".join(
-        f"\n【{kb_region_short(gazetteer, f.region)}】{f.statement}" for f in local
+        f"\n【{region_short(gazetteer, f.region)}】{f.statement}" for f in local
     ) + "".join(f"\n{line}" for line in lines)
     arguments = {
         "direct": topic.direct,
@@ -217,7 +217,7 @@ def compose(
     )
 
 
-def kb_region_short(gazetteer: Gazetteer, name: str | None) -> str:
+def region_short(gazetteer: Gazetteer, name: str | None) -> str:
     """The short name of a region given by its full name."""
     region = gazetteer.resolve(name or "")
     return region.short if region else (name or "")

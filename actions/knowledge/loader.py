@@ -15,7 +15,6 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 from actions.knowledge.models import (
-    CASE_KEYS,
     Band,
     Fact,
     KnowledgeBase,
@@ -261,9 +260,7 @@ def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -
             facts=tuple(raw["facts"]),
             cases=raw.get("cases"),
             materials_topic=raw.get("materials_topic"),
-            rule_note=raw.get("rule_note"),
             needs_local=raw.get("needs_local", False),
-            declined=raw.get("declined", False),
         )
         topics[topic.id] = topic
         for intent in topic.intents:
@@ -317,11 +314,6 @@ def load_knowledge_base(
             raise KnowledgeBaseError(
                 f"{root / 'topics.yml'}: materials_keywords: unknown topic '{topic_id}'"
             )
-    missing_cases = [k for k in CASE_KEYS if k not in data["cases"]]
-    if missing_cases:
-        raise KnowledgeBaseError(
-            f"{root / 'topics.yml'}: cases: missing {missing_cases}"
-        )
     kb = KnowledgeBase(
         sources=sources,
         facts=facts,
@@ -349,8 +341,3 @@ def load_knowledge_base(
 def default_knowledge_base() -> KnowledgeBase:
     """The project's knowledge base, loaded once per process."""
     return load_knowledge_base()
-
-
-def fact_ids_by_confidence(kb: KnowledgeBase, confidence: str) -> list[str]:
-    """Ids of the facts with a given confidence (for reports and tests)."""
-    return sorted(f.id for f in kb.facts.values() if f.confidence == confidence)

@@ -114,9 +114,7 @@ class Topic:
     facts: tuple[str, ...]
     cases: dict[str, str] | None = None
     materials_topic: str | None = None
-    rule_note: str | None = None
     needs_local: bool = False
-    declined: bool = False
 
 
 @dataclass

@@ -16,7 +16,7 @@ def main() -> int:
         return 1
     print(
         f"knowledge base: valid ({len(kb.sources)} sources, {len(kb.facts)} facts, "
-        f"{len(kb.topics)} topics)"
+        f"{len(kb.parameters)} parameters, {len(kb.topics)} topics)"
     )
     return 0
 
