@@ -29,6 +29,7 @@ PROVINCE = "province"
 PREFECTURE = "prefecture"
 COUNTY = "county"
 _LEVEL_RANK = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
+_PLACE_SUFFIXES = "省市县区州"
 
 # Hong Kong, Macao and Taiwan are outside mainland basic medical insurance.
 _OUTSIDE_MAINLAND = {"香港特别行政区", "澳门特别行政区", "台湾省"}
@@ -71,6 +72,8 @@ class Gazetteer:
     forms: dict[str, list[str]] = field(default_factory=dict)
     # one-character 简称 -> code (kept apart: they need context to count)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    # pinyin without tones -> forms that sound so (for misspelt names)
+    sounds: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def add_form(self, form: str, code: str) -> None:
         """Register a surface form of a region."""
@@ -139,16 +142,13 @@ class Gazetteer:
 
     def close_matches(self, text: str, limit: int = 3) -> list[Region]:
         """Regions whose names sound or look like a misspelt one (苏洲 -> 苏州)."""
-        from pypinyin import lazy_pinyin
-
         text = (text or "").strip()
         if not text:
             return []
-        sound = "".join(lazy_pinyin(text))
-        trimmed = text.rstrip("省市县区州")
+        sounds = {_sound(text), _sound(text.rstrip(_PLACE_SUFFIXES))}
         matches: list[Region] = []
-        for form in self.forms:
-            if "".join(lazy_pinyin(form)) in (sound, "".join(lazy_pinyin(trimmed))):
+        for sound in sounds:
+            for form in self.sounds.get(sound, []):
                 matches += [r for r in self.candidates(form) if r not in matches]
         for form in difflib.get_close_matches(
             text, list(self.forms), n=limit, cutoff=0.6
@@ -156,6 +156,12 @@ class Gazetteer:
             matches += [r for r in self.candidates(form) if r not in matches]
         matches.sort(key=lambda r: _LEVEL_RANK[r.level])
         return matches[:limit]
+
+
+def _sound(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text))
 
 
 def _short_name(info: dict, full_name: str) -> str:
@@ -276,6 +282,8 @@ def build_gazetteer(lexicon_dir: Path = LEXICON_DIR) -> Gazetteer:
         code = _require_known(by_name, full_name, ALIASES_FILE)
         for form in forms:
             gazetteer.add_form(form, code)
+    for form in gazetteer.forms:
+        gazetteer.sounds.setdefault(_sound(form), []).append(form)
     return gazetteer
 
 
