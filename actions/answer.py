@@ -14,11 +14,13 @@ from actions.constants import (
     ACTION_ANSWER,
     ACTION_CLARIFY,
     ENTITY_FILING_STATUS,
+    ENTITY_HOSPITAL_LEVEL,
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
     ROLE_TREATMENT,
     SLOT_FILING_STATUS,
+    SLOT_HOSPITAL,
     SLOT_HOSPITAL_LEVEL,
     SLOT_INSURANCE_SCHEME,
     SLOT_PENDING_ROLE,
@@ -35,10 +37,15 @@ from actions.constants import (
     UTTER_POLICY_ANSWER,
     UTTER_WHICH_PLACE,
 )
-from actions.context import PlaceQuestion, check_places, resolve_regions
+from actions.context import (
+    PlaceQuestion,
+    check_places,
+    named_hospital,
+    resolve_regions,
+)
 from actions.formatting import AnswerContext, compose
 from actions.knowledge.loader import default_knowledge_base
-from actions.knowledge.models import KnowledgeBase, Topic
+from actions.knowledge.models import Hospital, KnowledgeBase, Topic
 from zh_nlu.regions import default_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -48,7 +55,10 @@ CLARIFY_MIN_CONFIDENCE = 0.05
 
 
 def _places(
-    tracker: Tracker, entities: list[dict[str, Any]], insured_first: bool = False
+    tracker: Tracker,
+    entities: list[dict[str, Any]],
+    insured_first: bool = False,
+    hospital: Hospital | None = None,
 ) -> tuple[str | None, str | None, list[EventType]]:
     """The insured and treatment places after the latest message, and the slot
     events that record any change."""
@@ -61,6 +71,7 @@ def _places(
         default_gazetteer(),
         insured_first=insured_first,
         pending_role=tracker.get_slot(SLOT_PENDING_ROLE),
+        hospital=hospital,
     )
     events: list[EventType] = []
     if tracker.get_slot(SLOT_PENDING_ROLE):
@@ -70,6 +81,32 @@ def _places(
     if treatment != known_treatment:
         events.append(SlotSet(SLOT_REGION_TREATMENT, treatment))
     return insured, treatment, events
+
+
+def _hospital_events(
+    tracker: Tracker,
+    entities: list[dict[str, Any]],
+    hospital: Hospital | None,
+    treatment: str | None,
+) -> tuple[Hospital | None, str | None, list[EventType]]:
+    """The hospital still in play (one named before no longer is once the treatment
+    place moves to another city), the hospital level to answer for, and the slot
+    events. A level the message says outright wins over the hospital's."""
+    gazetteer = default_gazetteer()
+    place = gazetteer.resolve(treatment or "")
+    if hospital and (
+        place is None or gazetteer.prefecture_of(place).code != hospital.city
+    ):
+        hospital = None
+    level = tracker.get_slot(SLOT_HOSPITAL_LEVEL)
+    events: list[EventType] = []
+    if (hospital.name if hospital else None) != tracker.get_slot(SLOT_HOSPITAL):
+        events.append(SlotSet(SLOT_HOSPITAL, hospital.name if hospital else None))
+        says_level = any(e.get("entity") == ENTITY_HOSPITAL_LEVEL for e in entities)
+        if hospital and hospital.level and not says_level:
+            level = hospital.level.lstrip("l")
+            events.append(SlotSet(SLOT_HOSPITAL_LEVEL, level))
+    return hospital, level, events
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -152,15 +189,27 @@ class ActionAnswer(Action):
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer
         )
-        insured, treatment, events = _places(
-            tracker, _without(entities, question), bool(topic and topic.needs_local)
+        named = named_hospital(
+            entities, tracker.get_slot(SLOT_REGION_TREATMENT), kb, gazetteer
         )
+        insured, treatment, events = _places(
+            tracker,
+            _without(entities, question),
+            bool(topic and topic.needs_local),
+            named,
+        )
+        hospital, level, hospital_events = _hospital_events(
+            tracker,
+            entities,
+            named or kb.hospitals.get(tracker.get_slot(SLOT_HOSPITAL) or ""),
+            treatment,
+        )
+        events += hospital_events
         if question and (question.found or topic is None):
             return events + _ask_about_place(dispatcher, question, topic)
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
-        level = tracker.get_slot(SLOT_HOSPITAL_LEVEL)
         context = AnswerContext(
             insured=gazetteer.resolve(insured or ""),
             treatment=gazetteer.resolve(treatment or ""),
@@ -168,6 +217,7 @@ class ActionAnswer(Action):
             scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME),
             status=tracker.get_slot(SLOT_PERSON_STATUS),
             level=f"l{level}" if level else None,
+            hospital=hospital,
         )
         answer = compose(kb, gazetteer, topic, context)
         response = UTTER_POLICY_ANSWER

@@ -9,11 +9,14 @@ SLOT_PENDING_ROLE = "region_pending_role"
 SLOT_HOSPITAL_LEVEL = "hospital_level"
 SLOT_INSURANCE_SCHEME = "insurance_scheme"
 SLOT_PERSON_STATUS = "person_status"
+SLOT_HOSPITAL = "hospital"
 
 # entities
 ENTITY_REGION = "region"
 ENTITY_REGION_UNKNOWN = "region_unknown"
 ENTITY_FILING_STATUS = "filing_status"
+ENTITY_HOSPITAL = "hospital"
+ENTITY_HOSPITAL_LEVEL = "hospital_level"
 ROLE_INSURED = "insured"
 ROLE_TREATMENT = "treatment"
 

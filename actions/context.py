@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from actions.constants import (
+    ENTITY_HOSPITAL,
     ENTITY_REGION,
     ENTITY_REGION_UNKNOWN,
     ROLE_INSURED,
     ROLE_TREATMENT,
 )
+from actions.knowledge.models import Hospital, KnowledgeBase
 from zh_nlu.regions import COUNTY, PREFECTURE, PROVINCE, Gazetteer, Region
 
 _SPECIFICITY = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
@@ -30,6 +32,7 @@ def resolve_regions(
     gazetteer: Gazetteer,
     insured_first: bool = False,
     pending_role: str | None = None,
+    hospital: Hospital | None = None,
 ) -> tuple[str | None, str | None]:
     """The insured and treatment places after a message's region entities.
 
@@ -37,6 +40,9 @@ def resolve_regions(
     replaces the treatment place, unless only the insured place is known so far or
     the question is about the insured place's own numbers (insured_first); after the
     assistant asked which place was meant, it takes the role of the place asked about.
+    A hospital the message names is the treatment place (unless the message names
+    another one with that role); a region without a role is then the insured place,
+    unless it is the hospital's own city.
     """
     by_role: dict[str | None, list[Region]] = {}
     for entity in entities:
@@ -50,6 +56,18 @@ def resolve_regions(
     new_insured = most_specific(by_role.get(ROLE_INSURED, []))
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
     unspecified = most_specific(by_role.get(None, []))
+    if hospital is not None:
+        in_city = [
+            r
+            for r in by_role.get(None, []) + by_role.get(ROLE_TREATMENT, [])
+            if gazetteer.prefecture_of(r).code == hospital.city
+        ]
+        if new_treatment is None or new_treatment in in_city:
+            new_treatment = most_specific(in_city) or gazetteer.regions[hospital.city]
+        if unspecified in in_city:
+            unspecified = None
+        elif unspecified is not None and new_insured is None:
+            new_insured, unspecified = unspecified, None
     if unspecified is not None:
         only_insured_known = bool(insured and not treatment)
         if new_insured is None and (insured_first or only_insured_known):
@@ -62,6 +80,29 @@ def resolve_regions(
         new_insured.code if new_insured else insured,
         new_treatment.code if new_treatment else treatment,
     )
+
+
+def named_hospital(
+    entities: list[dict[str, Any]],
+    treatment: str | None,
+    kb: KnowledgeBase,
+    gazetteer: Gazetteer,
+) -> Hospital | None:
+    """The listed hospital a message names. A short name several hospitals share
+    (第一人民医院) counts only when a place named with it, or the treatment place
+    known so far, settles which one."""
+    codes = [
+        str(e.get("value", "")) for e in entities if e.get("entity") == ENTITY_REGION
+    ] + ([treatment] if treatment else [])
+    places = [gazetteer.resolve(code) for code in codes]
+    cities = [gazetteer.prefecture_of(p).code for p in places if p]
+    for entity in entities:
+        if entity.get("entity") != ENTITY_HOSPITAL:
+            continue
+        found = kb.hospitals_named(str(entity.get("value", "")), cities)
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from actions.knowledge.models import (
     INSURED,
     TREATMENT,
     Fact,
+    Hospital,
     KnowledgeBase,
     Parameter,
     Topic,
 )
-from actions.parameters_text import parameter_lines
+from actions.parameters_text import hospital_line, parameter_lines
 from zh_nlu.regions import Gazetteer, Region
 
 LOCAL = "local"
@@ -28,6 +29,7 @@ INTRA_PROVINCE = "intra_province"
 CROSS_PROVINCE = "cross_province"
 PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
+FIND_HOSPITAL = "find_hospital"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class AnswerContext:
     scheme: str | None = None  # employee / resident
     status: str | None = None  # in_service / retired
     level: str | None = None  # l1 / l2 / l3
+    hospital: Hospital | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
 
 
@@ -93,7 +96,28 @@ def local_facts(
             for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
                     found.append(fact)
+    for place in _upwards(gazetteer, context.insured) if context.insured else []:
+        for kind in topic.services:
+            for fact in kb.service(place.code, kind) or []:
+                if fact not in found:
+                    found.append(fact)
     return found
+
+
+def unknown_services(
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+) -> list[str]:
+    """The service kinds this answer would show that the insured province has recorded
+    as unknown (and no place below it knows)."""
+    if context.insured is None:
+        return []
+    places = _upwards(gazetteer, context.insured)
+    return [
+        kind
+        for kind in topic.services
+        if not any(kb.service(p.code, kind) for p in places)
+        and kb.service(gazetteer.province_of(context.insured).code, kind) == []
+    ]
 
 
 def _upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
@@ -152,6 +176,9 @@ def _notices(
             )
         else:
             notes.append(kb.notices["ask_insured_place"])
+    province = gazetteer.province_of(context.insured) if context.insured else None
+    for kind in unknown_services(kb, gazetteer, topic, context):
+        notes.append(kb.notices[f"no_local_{kind}"].format(province=province.short))
     where = scope(gazetteer, context)
     if where == LOCAL:
         place = gazetteer.prefecture_of(context.insured)
@@ -190,6 +217,10 @@ def compose(
     local = local_facts(kb, gazetteer, topic, context)
     used = facts + local
     lines, parameters = insured_parameters(kb, gazetteer, topic, context)
+    if context.hospital and (topic.needs_local or topic.id == FIND_HOSPITAL):
+        city = gazetteer.regions[context.hospital.city].short
+        lines.insert(0, hospital_line(kb, context.hospital, city))
+        used.append(context.hospital)
     local_text = "".join(
         f"\n【{region_short(gazetteer, f.region)}】{f.statement}" for f in local
     ) + "".join(f"\n{line}" for line in lines)

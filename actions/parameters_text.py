@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from actions.knowledge.models import LEVELS, KnowledgeBase, Parameter
+from actions.knowledge.models import LEVELS, Hospital, KnowledgeBase, Parameter
 
 SCHEMES = ("employee", "resident")
 STATUSES = ("in_service", "retired")
@@ -115,3 +115,20 @@ def parameter_lines(
 def has_known_parameters(kb: KnowledgeBase, region_code: str) -> bool:
     """Whether the knowledge base knows any number for a region."""
     return any(p.known for p in kb.region_parameters(region_code))
+
+
+def hospital_line(kb: KnowledgeBase, hospital: Hospital, city: str) -> str:
+    """Which hospital the answer is for: its city and level, with the list's source."""
+    words = kb.parameter_text
+    if hospital.level is None:
+        return words["hospital_no_level"].format(
+            name=hospital.name, city=city, source=hospital.source.citation
+        )
+    level = words["level"][hospital.level].replace("及社区", "")
+    return words["hospital"].format(
+        name=hospital.name,
+        city=city,
+        level=level + (hospital.grade or ""),
+        source=hospital.source.citation,
+        confidence=words["confidence"][hospital.confidence],
+    )

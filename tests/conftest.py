@@ -42,6 +42,7 @@ def make_tracker(
         "hospital_level": None,
         "insurance_scheme": None,
         "person_status": None,
+        "hospital": None,
     }
     all_slots.update(slots or {})
     return Tracker("test-user", all_slots, latest, [], False, None, {}, "action_listen")

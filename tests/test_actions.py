@@ -6,6 +6,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionClarify
 from actions.constants import (
+    SLOT_HOSPITAL,
+    SLOT_HOSPITAL_LEVEL,
     SLOT_REGION_INSURED,
     SLOT_REGION_TREATMENT,
     SLOT_TOPIC,
@@ -221,3 +223,58 @@ def test_an_unknown_place_without_close_matches():
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[-1]["response"] == "utter_place_not_found_no_match"
     assert slots["region_pending_role"] == "insured"
+
+
+def test_a_named_hospital_gives_the_treatment_place_and_the_level():
+    tracker = make_tracker(
+        "ask_ratio_difference",
+        "我是广州退休职工，在瑞金医院住院报销比例是多少",
+        [
+            region("440100", "insured"),
+            {"entity": "person_status", "value": "retired"},
+            {"entity": "hospital", "value": "上海交通大学医学院附属瑞金医院"},
+        ],
+        slots={"person_status": "retired"},
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert slots[SLOT_REGION_TREATMENT] == "310000"
+    assert slots[SLOT_HOSPITAL] == "上海交通大学医学院附属瑞金医院"
+    assert slots[SLOT_HOSPITAL_LEVEL] == "3"
+    local = messages[0]["local"]
+    assert "【医院】上海交通大学医学院附属瑞金医院：上海的三级甲等医院" in local
+    assert "【广州·职工医保（退休）·住院】" in local
+    # 广州's level-3 numbers only, not every level side by side
+    assert "起付线（每次住院）1000元；报销比例86%" in local
+
+
+def test_a_hospital_level_said_outright_wins_over_the_hospitals():
+    tracker = make_tracker(
+        "ask_ratio_difference",
+        "在瑞金医院，不过是二级的部分",
+        [
+            {"entity": "hospital", "value": "上海交通大学医学院附属瑞金医院"},
+            {"entity": "hospital_level", "value": "2"},
+        ],
+        slots={"hospital_level": "2"},
+    )
+    _, slots = run(ActionAnswer(), tracker)
+    assert SLOT_HOSPITAL_LEVEL not in slots
+
+
+def test_moving_to_another_city_forgets_the_hospital():
+    tracker = make_tracker(
+        "inform",
+        "换到北京住院呢",
+        [region("110000", "treatment")],
+        slots={
+            "region_insured": "440100",
+            "region_treatment": "310000",
+            "hospital": "上海交通大学医学院附属瑞金医院",
+            "hospital_level": "3",
+            "topic": "ratio_difference",
+        },
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert slots[SLOT_REGION_TREATMENT] == "110000"
+    assert slots[SLOT_HOSPITAL] is None
+    assert "【医院】" not in messages[0]["local"]

@@ -1,6 +1,6 @@
 """Which place is the insured place and which the treatment place, turn by turn."""
 
-from actions.context import resolve_regions
+from actions.context import named_hospital, resolve_regions
 
 
 def region(value, role=None):
@@ -39,3 +39,61 @@ def test_no_regions_keeps_what_is_known(gazetteer):
         "320000",
         None,
     )
+
+
+def hospital(value):
+    return {"entity": "hospital", "value": value}
+
+
+RUIJIN = "上海交通大学医学院附属瑞金医院"
+
+
+def test_a_hospital_by_its_full_or_usual_name(kb, gazetteer):
+    found = named_hospital([hospital(RUIJIN)], None, kb, gazetteer)
+    assert (found.name, found.city, found.level) == (RUIJIN, "310000", "l3")
+
+
+def test_a_short_name_other_cities_share_needs_the_city(kb, gazetteer):
+    assert named_hospital([hospital("中山医院")], None, kb, gazetteer) is None
+    with_city = named_hospital(
+        [region("310000"), hospital("中山医院")], None, kb, gazetteer
+    )
+    assert with_city.name == "复旦大学附属中山医院"
+    # or the treatment place known from before (a district of it will do)
+    known = named_hospital([hospital("中山医院")], "310104", kb, gazetteer)
+    assert known.name == "复旦大学附属中山医院"
+    assert named_hospital([hospital("中山医院")], "350200", kb, gazetteer) is None
+
+
+def test_a_named_hospital_is_the_treatment_place(kb, gazetteer):
+    ruijin = kb.hospitals[RUIJIN]
+    assert resolve_regions([], "440100", None, gazetteer, hospital=ruijin) == (
+        "440100",
+        "310000",
+    )
+    # moves the treatment place from where it was
+    assert resolve_regions([], "440100", "110000", gazetteer, hospital=ruijin) == (
+        "440100",
+        "310000",
+    )
+
+
+def test_with_a_hospital_a_place_without_role_is_the_insured_place(kb, gazetteer):
+    ruijin = kb.hospitals[RUIJIN]
+    assert resolve_regions(
+        [region("440100")], None, None, gazetteer, hospital=ruijin
+    ) == ("440100", "310000")
+
+
+def test_the_hospitals_own_city_named_with_it_stays_the_treatment_place(kb, gazetteer):
+    ruijin = kb.hospitals[RUIJIN]
+    assert resolve_regions(
+        [region("310104")], "440100", None, gazetteer, hospital=ruijin
+    ) == ("440100", "310104")
+
+
+def test_a_treatment_place_said_outright_wins_over_the_hospital(kb, gazetteer):
+    ruijin = kb.hospitals[RUIJIN]
+    assert resolve_regions(
+        [region("110000", "treatment")], "440100", None, gazetteer, hospital=ruijin
+    ) == ("440100", "110000")

@@ -38,7 +38,8 @@ def values(extractor, text, entity):
         ("沪医保在苏州能用吗", [("310000", "insured"), ("320500", "treatment")]),
         ("我在上海参保，去成都旅游", [("310000", "insured"), ("510100", "treatment")]),
         ("河南周口的新农合", [("410000", "insured"), ("411600", "insured")]),
-        ("在上海市第一人民医院住院", [("310000", "treatment")]),
+        # a hospital the lists do not have: its city is still found
+        ("在上海市第八人民医院住院", [("310000", "treatment")]),
         ("那北京呢", [("110000", None)]),
     ],
 )
@@ -47,7 +48,35 @@ def test_regions_and_their_roles(extractor, text, expected):
 
 
 def test_a_city_inside_a_hospital_name_is_found_whatever_jieba_does(extractor):
-    assert regions(extractor, "上海市第一人民医院")[0][0] == "310000"
+    assert regions(extractor, "上海市第八人民医院")[0][0] == "310000"
+
+
+def hospitals(extractor, text):
+    return [e["value"] for e in extractor.extract(text) if e["entity"] == "hospital"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # full names and the names people use map to the full name
+        ("在上海市第一人民医院住院", ["上海市第一人民医院"]),
+        ("我在瑞金医院住院", ["上海交通大学医学院附属瑞金医院"]),
+        ("北医三院能直接结算吗", ["北京大学第三医院"]),
+        ("去301医院看病", ["中国人民解放军总医院"]),
+        ("在中山一院住院", ["中山大学附属第一医院"]),
+        # short names other cities' hospitals share stay as said: the city decides
+        ("在中山医院住院", ["中山医院"]),
+        ("第一人民医院", ["第一人民医院"]),
+        # not a hospital of the lists
+        ("在县医院住院", []),
+    ],
+)
+def test_hospitals_by_name(extractor, text, expected):
+    assert hospitals(extractor, text) == expected
+
+
+def test_a_listed_hospital_hides_the_city_inside_its_name(extractor):
+    assert regions(extractor, "在上海市第一人民医院住院") == []
 
 
 @pytest.mark.parametrize(

@@ -145,3 +145,41 @@ def test_without_an_insured_place_the_answer_asks_for_it(kb, gazetteer):
         kb, gazetteer, kb.topics["ratio_difference"], AnswerContext()
     ).arguments
     assert "告诉我参保地" in args["notices"]
+
+
+def context_for(gazetteer, insured=None, treatment=None, **more):
+    return AnswerContext(
+        insured=gazetteer.resolve(insured) if insured else None,
+        treatment=gazetteer.resolve(treatment) if treatment else None,
+        **more,
+    )
+
+
+def test_the_insured_provinces_own_filing_channels_are_given(kb, gazetteer):
+    # 南京 inherits 江苏's channel; its source is weak, so the answer says so
+    context = context_for(gazetteer, "320100", "310000")
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
+    assert "江苏医保云" in args["local"]
+    assert "可信度较低" in args["notices"]
+    assert "江苏的医保服务电话，我这里还没有可靠来源" in args["notices"]
+
+
+def test_unknown_filing_channels_are_said_to_be_unknown(kb, gazetteer):
+    context = context_for(gazetteer, "130100", "110000")  # 石家庄 -> 北京
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
+    assert "河北自己的备案App或小程序，我这里还没有可靠来源" in args["notices"]
+    assert "国家医保服务平台App" in args["notices"]
+
+
+def test_service_facts_only_where_the_topic_shows_them(kb, gazetteer):
+    context = context_for(gazetteer, "320100", "310000")
+    args = compose(kb, gazetteer, kb.topics["emergency"], context).arguments
+    assert "江苏医保云" not in args["local"]
+    assert "还没有可靠来源" not in args["notices"]
+
+
+def test_a_local_filing_rule_of_the_insured_place(kb, gazetteer):
+    context = context_for(gazetteer, "540100", "510100")  # 拉萨 -> 成都
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
+    assert "西藏医保" in args["local"]
+    assert "不用审核，立即生效" in args["local"]

@@ -23,7 +23,7 @@ def kb():
 def test_the_real_knowledge_base_loads(kb):
     assert len(kb.topics) >= 25
     assert all(fact.source.title for fact in kb.facts.values())
-    assert all(fact.effective and fact.checked for fact in kb.facts.values())
+    assert all(fact.checked for fact in kb.facts.values())
 
 
 def test_every_question_intent_in_the_domain_has_a_topic(kb):
@@ -329,3 +329,179 @@ def test_two_files_for_one_region(tiny):
     with_parameter(tiny)
     with_parameter(tiny, id="y_ratio")
     fails(tiny, r"region: '广州' already has a file, x_ratio\.yml")
+
+
+def hospital_list(city="上海", **hospital):
+    entry = {
+        "name": "上海交通大学医学院附属瑞金医院",
+        "aliases": ["瑞金医院"],
+        "level": "l3",
+        "grade": "甲等",
+        "source": "doc",
+        "confidence": "medium",
+    }
+    entry.update(hospital)
+    return {
+        "city": city,
+        "checked": "2026-11-24",
+        "recheck_days": 365,
+        "hospitals": [entry],
+    }
+
+
+@pytest.fixture
+def with_hospitals(tiny):
+    (tiny / "hospitals").mkdir()
+    write(tiny / "hospitals" / "shanghai.yml", hospital_list())
+    return tiny
+
+
+def test_a_hospital_list_maps_names_to_city_and_level(with_hospitals):
+    kb = load_knowledge_base(with_hospitals)
+    [ruijin] = kb.hospitals_named("瑞金医院")
+    assert (ruijin.city, ruijin.level, ruijin.grade) == ("310000", "l3", "甲等")
+    assert kb.hospitals_named("上海交通大学医学院附属瑞金医院") == [ruijin]
+    assert ruijin.source.citation == "《某某通知》"
+
+
+def test_a_shared_short_name_is_settled_by_the_city(with_hospitals):
+    write(
+        with_hospitals / "hospitals" / "beijing.yml",
+        hospital_list("北京", name="北京市第一人民医院", aliases=["第一人民医院"]),
+    )
+    edit(
+        with_hospitals / "hospitals" / "shanghai.yml",
+        lambda d: d["hospitals"].append(
+            dict(d["hospitals"][0], name="上海市第一人民医院", aliases=["第一人民医院"])
+        ),
+    )
+    kb = load_knowledge_base(with_hospitals)
+    assert len(kb.hospitals_named("第一人民医院")) == 2
+    [beijing] = kb.hospitals_named("第一人民医院", ["110000"])
+    assert beijing.name == "北京市第一人民医院"
+
+
+def test_a_hospital_with_an_unknown_source(with_hospitals):
+    write(with_hospitals / "hospitals" / "shanghai.yml", hospital_list(source="web"))
+    fails(
+        with_hospitals, r"shanghai\.yml: hospitals\.0 \(.*瑞金医院\)\.source: unknown"
+    )
+
+
+def test_a_hospital_with_a_made_up_level(with_hospitals):
+    write(with_hospitals / "hospitals" / "shanghai.yml", hospital_list(level="三甲"))
+    fails(with_hospitals, r"shanghai\.yml: hospitals\.0\.level")
+
+
+def test_a_hospital_listed_twice(with_hospitals):
+    write(with_hospitals / "hospitals" / "beijing.yml", hospital_list("北京"))
+    fails(
+        with_hospitals, r"shanghai\.yml: hospitals\.0 .*already listed in beijing\.yml"
+    )
+
+
+def test_an_alias_that_is_another_hospitals_name(with_hospitals):
+    write(
+        with_hospitals / "hospitals" / "beijing.yml",
+        hospital_list(
+            "北京", name="北京协和医院", aliases=["上海交通大学医学院附属瑞金医院"]
+        ),
+    )
+    fails(with_hospitals, r"北京协和医院\.aliases: .* is the full name of another")
+
+
+@pytest.mark.parametrize(
+    "city, message",
+    [("亚特兰蒂斯", "is not a known city"), ("江苏", "is a province")],
+)
+def test_a_hospital_list_for_a_place_that_is_not_a_city(with_hospitals, city, message):
+    write(with_hospitals / "hospitals" / "shanghai.yml", hospital_list(city))
+    fails(with_hospitals, rf"shanghai\.yml: city: .*{message}")
+
+
+def test_two_lists_for_one_city(with_hospitals):
+    write(
+        with_hospitals / "hospitals" / "shanghai2.yml",
+        hospital_list(name="复旦大学附属华山医院", aliases=[]),
+    )
+    fails(
+        with_hospitals,
+        r"shanghai2\.yml: city: 上海市 already has a list, shanghai\.yml",
+    )
+
+
+def national_fact(tiny, **change):
+    path = tiny / "national.yml"
+    fact = yaml.safe_load(path.read_text(encoding="utf-8"))["facts"][0]
+    return dict(fact, **change)
+
+
+def test_a_provinces_service_facts_known_and_unknown(tiny):
+    channels = national_fact(
+        tiny,
+        id="js_apps",
+        kind="filing_channels",
+        role="insured",
+        statement="江苏参保人可以用江苏医保云办理备案。",
+    )
+    unknown = {"kind": "hotline", "checked": "2026-11-24", "note": "没有找到可靠来源"}
+    write(
+        tiny / "regions" / "jiangsu.yml",
+        {"region": "江苏", "services": [channels], "unknown": [unknown]},
+    )
+    kb = load_knowledge_base(tiny)
+    assert [f.id for f in kb.service("320000", "filing_channels")] == ["js_apps"]
+    assert kb.service("320000", "hotline") == []
+    assert kb.service("330000", "hotline") is None
+
+
+def test_a_service_both_known_and_unknown(tiny):
+    channels = national_fact(tiny, id="js_apps", kind="hotline", role="insured")
+    unknown = {"kind": "hotline", "checked": "2026-11-24", "note": "没有找到可靠来源"}
+    write(
+        tiny / "regions" / "jiangsu.yml",
+        {"region": "江苏", "services": [channels], "unknown": [unknown]},
+    )
+    fails(
+        tiny,
+        r"jiangsu\.yml: unknown: 'hotline' is recorded as unknown and also has a fact",
+    )
+
+
+def test_a_region_fact_without_topics_or_kind(tiny):
+    write(
+        tiny / "regions" / "jiangsu.yml",
+        {"region": "江苏", "facts": [national_fact(tiny, id="js", role="insured")]},
+    )
+    fails(
+        tiny, r"jiangsu\.yml: facts\.0 \(js\): a region fact needs 'role' and 'topics'"
+    )
+
+
+def test_a_national_fact_with_a_kind(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(kind="hotline"))
+    fails(tiny, r"national\.yml: facts\.0 \(rule\)\.kind: only a region's facts")
+
+
+def test_a_service_fact_without_a_kind(tiny):
+    write(
+        tiny / "regions" / "jiangsu.yml",
+        {"region": "江苏", "services": [national_fact(tiny, id="js", role="insured")]},
+    )
+    fails(tiny, r"jiangsu\.yml: services\.0 \(js\): a service fact needs a 'kind'")
+
+
+def test_a_service_fact_with_a_bad_field_is_named_as_a_service(tiny):
+    fact = national_fact(tiny, id="js", role="insured", kind="hotline", confidence="?")
+    write(tiny / "regions" / "jiangsu.yml", {"region": "江苏", "services": [fact]})
+    fails(tiny, r"jiangsu\.yml: services\.0\.confidence")
+
+
+def test_an_undated_fact_must_say_why(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(effective=None))
+    fails(tiny, r"national\.yml: facts\.0: 'effective_note' is a required property")
+    edit(
+        tiny / "national.yml",
+        lambda d: d["facts"][0].update(effective_note="页面未注明日期"),
+    )
+    assert load_knowledge_base(tiny).facts["rule"].effective is None

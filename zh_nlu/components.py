@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh_nlu import spacy_pipeline
+from zh_nlu.hospitals import hospital_files
 from zh_nlu.regions import COUNTY, LEXICON_DIR, default_gazetteer
 from zh_nlu.roles import region_role
 from zh_nlu.unknown_places import unknown_places
@@ -76,8 +77,8 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
 class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Finds regions (with their role), filing status, hospital level, scheme and
-    person status with the project's rule-based spaCy pipeline."""
+    """Finds regions (with their role), hospitals, filing status, hospital level,
+    scheme and person status with the project's rule-based spaCy pipeline."""
 
     PIPELINE_DIR = "spacy_pipeline"
 
@@ -99,8 +100,9 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when the lexicon or the division data changes."""
+        """Retrain when the lexicon, the hospital lists or the division data change."""
         files = [p for p in LEXICON_DIR.glob("*.yml") if p.is_file()]
+        files += hospital_files()
         return _fingerprint_files(files) + metadata.version("jionlp")
 
     @classmethod

@@ -1,7 +1,7 @@
 """The project's own spaCy zh pipeline: character tokens and an entity ruler.
 
-Built from the project's data (region gazetteer, insurance terms, hospital levels); no
-pretrained model is downloaded. Characters as tokens make matches independent of
+Built from the project's data (region gazetteer, insurance terms, hospital levels and
+the hospital lists in policies/hospitals); no pretrained model is downloaded. Characters as tokens make matches independent of
 where jieba puts word boundaries: 上海 is found inside 上海市第一人民医院, and because
 the ruler keeps the longest match, 南京 wins over the 简称 京.
 
@@ -21,6 +21,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from zh_nlu.hospitals import hospital_forms
 from zh_nlu.regions import LEXICON_DIR, Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 TERMS_FILE = "terms.yml"
 REGION = "region"
 REGION_ABBREVIATION = "region_abbreviation"
+HOSPITAL = "hospital"
 FILTER_COMPONENT = "region_short_form_filter"
 
 # Before a one-character 简称: a verb of place (在沪, 来京, 赴粤).
@@ -76,8 +78,11 @@ def load_terms(lexicon_dir: Path = LEXICON_DIR) -> dict:
     return yaml.safe_load((lexicon_dir / TERMS_FILE).read_text(encoding="utf-8"))
 
 
-def entity_patterns(gazetteer: Gazetteer, terms: dict) -> list[dict[str, str]]:
-    """Entity-ruler patterns: every region form and every term's surface forms."""
+def entity_patterns(
+    gazetteer: Gazetteer, terms: dict, hospitals: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Entity-ruler patterns: every region form, every term's surface forms and
+    every hospital name (a hospital's name wins over the city inside it)."""
     patterns = [
         {"label": REGION, "pattern": form, "id": full_name}
         for form, full_name in gazetteer.surface_forms()
@@ -92,18 +97,25 @@ def entity_patterns(gazetteer: Gazetteer, terms: dict) -> list[dict[str, str]]:
                 {"label": entity, "pattern": str(form), "id": str(value)}
                 for form in forms
             ]
+    patterns += [
+        {"label": HOSPITAL, "pattern": form, "id": value}
+        for form, value in (hospitals or {}).items()
+    ]
     return patterns
 
 
 def build_pipeline(
-    gazetteer: Gazetteer | None = None, terms: dict | None = None
+    gazetteer: Gazetteer | None = None,
+    terms: dict | None = None,
+    hospitals: dict[str, str] | None = None,
 ) -> Language:
     """A blank zh pipeline (character segmenter) with the domain entity ruler."""
     gazetteer = gazetteer or default_gazetteer()
     terms = terms or load_terms()
+    hospitals = hospital_forms() if hospitals is None else hospitals
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(entity_patterns(gazetteer, terms))
+    ruler.add_patterns(entity_patterns(gazetteer, terms, hospitals))
     nlp.add_pipe(FILTER_COMPONENT)
     return nlp
 

@@ -17,12 +17,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from actions.knowledge.models import (
     Band,
     Fact,
+    Hospital,
     KnowledgeBase,
     Parameter,
     Source,
     Topic,
 )
-from zh_nlu.regions import Gazetteer, default_gazetteer
+from zh_nlu.regions import PROVINCE, Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +79,19 @@ def _fact(
     where = f"{path}: facts.{index} ({raw['id']})"
     if raw["source"] not in sources:
         raise KnowledgeBaseError(f"{where}.source: unknown source '{raw['source']}'")
-    if region and not (raw.get("topics") and raw.get("role")):
-        raise KnowledgeBaseError(f"{where}: a region fact needs 'topics' and 'role'")
+    if region and not (raw.get("role") and (raw.get("topics") or raw.get("kind"))):
+        raise KnowledgeBaseError(
+            f"{where}: a region fact needs 'role' and 'topics' (or a 'kind')"
+        )
+    if raw.get("kind") and not region:
+        raise KnowledgeBaseError(f"{where}.kind: only a region's facts have a kind")
     return Fact(
         id=raw["id"],
         statement=" ".join(raw["statement"].split()),
         source=sources[raw["source"]],
-        effective=datetime.date.fromisoformat(raw["effective"]),
+        effective=datetime.date.fromisoformat(raw["effective"])
+        if raw["effective"]
+        else None,
         checked=datetime.date.fromisoformat(raw["checked"]),
         recheck_days=raw["recheck_days"],
         confidence=raw["confidence"],
@@ -92,6 +99,7 @@ def _fact(
         region=region,
         topics=tuple(raw.get("topics", ())),
         role=raw.get("role", "any"),
+        kind=raw.get("kind"),
     )
 
 
@@ -112,6 +120,7 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
     evidence: dict[str, str] = {}
     parameters: dict[str, Parameter] = {}
     region_files: dict[str, Path] = {}
+    unknown: dict[str, frozenset[str]] = {}
     files = [root / "national.yml"] + sorted((root / "regions").glob("*.yml"))
     for path in files:
         data = _read_yaml(path)
@@ -127,6 +136,7 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
             region_files[region] = path
             if data.get("facts"):
                 _validate({"facts": data["facts"]}, "facts.schema.yml", path, root)
+            _validate_services(data.get("services") or [], path, root)
             for index, raw in enumerate(data.get("parameters") or []):
                 entry = _parameter(raw, sources, path, index, region, root)
                 if entry.id in parameters or entry.id in facts:
@@ -134,9 +144,11 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
                         f"{path}: parameters.{index}.id: '{entry.id}' is already defined"
                     )
                 parameters[entry.id] = entry
+            unknown[region] = _unknown_services(data, path)
         else:
             _validate(data, "facts.schema.yml", path, root)
-        for index, raw in enumerate(data.get("facts") or []):
+        every = (data.get("facts") or []) + (data.get("services") or [])
+        for index, raw in enumerate(every):
             if raw["id"] in facts or raw["id"] in parameters:
                 where = facts[raw["id"]].file if raw["id"] in facts else "a parameter"
                 raise KnowledgeBaseError(
@@ -144,7 +156,36 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
                 )
             facts[raw["id"]] = _fact(raw, sources, path, index, region)
             evidence[raw["id"]] = _evidence(raw)
-    return facts, evidence, parameters
+    return facts, evidence, parameters, unknown
+
+
+def _validate_services(services: list[Any], path: Path, root: Path) -> None:
+    """Service facts are facts with a kind; errors name them as services.N."""
+    for index, raw in enumerate(services):
+        try:
+            _validate({"facts": [raw]}, "facts.schema.yml", path, root)
+        except KnowledgeBaseError as error:
+            raise KnowledgeBaseError(
+                str(error).replace(": facts.0", f": services.{index}", 1)
+            ) from error
+        if not raw.get("kind"):
+            raise KnowledgeBaseError(
+                f"{path}: services.{index} ({raw['id']}): a service fact needs a 'kind'"
+            )
+
+
+def _unknown_services(data: dict[str, Any], path: Path) -> frozenset[str]:
+    """The service kinds a region records as unknown; none may also have a fact."""
+    kinds = [entry["kind"] for entry in data.get("unknown") or []]
+    known = {raw.get("kind") for raw in data.get("services") or []}
+    for kind in kinds:
+        if kind in known:
+            raise KnowledgeBaseError(
+                f"{path}: unknown: '{kind}' is recorded as unknown and also has a fact"
+            )
+    if len(set(kinds)) != len(kinds):
+        raise KnowledgeBaseError(f"{path}: unknown: a kind is listed twice")
+    return frozenset(kinds)
 
 
 def _region_code(data: dict[str, Any], path: Path, gazetteer: Gazetteer) -> str:
@@ -261,6 +302,7 @@ def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -
             cases=raw.get("cases"),
             materials_topic=raw.get("materials_topic"),
             needs_local=raw.get("needs_local", False),
+            services=tuple(raw.get("services", ())),
         )
         topics[topic.id] = topic
         for intent in topic.intents:
@@ -277,6 +319,66 @@ def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -
                 f"'{topic.materials_topic}'"
             )
     return data, topics, by_intent
+
+
+def _load_hospitals(
+    root: Path, sources: dict[str, Source], gazetteer: Gazetteer
+) -> dict[str, Hospital]:
+    """Every city's hospital list: names unique, cities and sources known."""
+    hospitals: dict[str, Hospital] = {}
+    cities: dict[str, Path] = {}
+    for path in sorted((root / "hospitals").glob("*.yml")):
+        data = _read_yaml(path)
+        _validate(data, "hospitals.schema.yml", path, root)
+        city = gazetteer.resolve(data["city"])
+        if city is None or gazetteer.is_ambiguous(data["city"]):
+            raise KnowledgeBaseError(
+                f"{path}: city: '{data['city']}' is not a known city"
+            )
+        city = gazetteer.prefecture_of(city)
+        if city.level == PROVINCE and not city.is_municipality:
+            raise KnowledgeBaseError(f"{path}: city: {city.name} is a province")
+        if city.code in cities:
+            raise KnowledgeBaseError(
+                f"{path}: city: {city.name} already has a list, {cities[city.code].name}"
+            )
+        cities[city.code] = path
+        for index, raw in enumerate(data["hospitals"]):
+            where = f"{path}: hospitals.{index} ({raw['name']})"
+            for key in [raw["source"], *raw.get("also_listed_by", [])]:
+                if key not in sources:
+                    raise KnowledgeBaseError(f"{where}.source: unknown source '{key}'")
+            if raw["name"] in hospitals:
+                raise KnowledgeBaseError(
+                    f"{where}.name: already listed in {hospitals[raw['name']].file}"
+                )
+            aliases = tuple(raw.get("aliases") or ())
+            city_aliases = tuple(raw.get("city_aliases") or ())
+            names = [raw["name"], *aliases, *city_aliases]
+            if len(set(names)) != len(names):
+                raise KnowledgeBaseError(f"{where}.aliases: a name is repeated")
+            hospitals[raw["name"]] = Hospital(
+                name=raw["name"],
+                city=city.code,
+                level=raw["level"],
+                grade=raw.get("grade"),
+                aliases=aliases,
+                city_aliases=city_aliases,
+                source=sources[raw["source"]],
+                confidence=raw["confidence"],
+                checked=datetime.date.fromisoformat(data["checked"]),
+                recheck_days=data["recheck_days"],
+                file=path.name,
+            )
+    full_names = set(hospitals)
+    for hospital in hospitals.values():
+        for alias in hospital.forms[1:]:
+            if alias in full_names:
+                raise KnowledgeBaseError(
+                    f"hospitals/{hospital.file}: {hospital.name}.aliases: '{alias}' "
+                    "is the full name of another hospital"
+                )
+    return hospitals
 
 
 def _check_region_topics(facts: dict[str, Fact], topics: dict[str, Topic]) -> None:
@@ -306,9 +408,10 @@ def load_knowledge_base(
         )
         for key, value in raw_sources["sources"].items()
     }
-    facts, evidence, parameters = _load_facts(root, sources, gazetteer)
+    facts, evidence, parameters, unknown = _load_facts(root, sources, gazetteer)
     data, topics, by_intent = _load_topics(root, facts, evidence)
     _check_region_topics(facts, topics)
+    hospitals = _load_hospitals(root, sources, gazetteer)
     for topic_id in data.get("materials_keywords", {}):
         if topic_id not in topics:
             raise KnowledgeBaseError(
@@ -326,13 +429,17 @@ def load_knowledge_base(
         parameters=parameters,
         parameter_text=data.get("parameter_text", {}),
         by_intent=by_intent,
+        hospitals=hospitals,
+        unknown_services=unknown,
     )
     logger.info(
-        "Loaded the knowledge base: %d sources, %d facts, %d parameters, %d topics",
+        "Loaded the knowledge base: %d sources, %d facts, %d parameters, %d topics, "
+        "%d hospitals",
         len(sources),
         len(facts),
         len(parameters),
         len(topics),
+        len(hospitals),
     )
     return kb
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ class Fact:
     id: str
     statement: str
     source: Source
-    effective: datetime.date
+    effective: datetime.date | None  # None: the source gives no date
     checked: datetime.date
     recheck_days: int
     confidence: str
@@ -44,6 +45,7 @@ class Fact:
     region: str | None = None  # region code, for region facts
     topics: tuple[str, ...] = ()
     role: str = ANY
+    kind: str | None = None  # filing_channels / hotline / local_rule
 
     def overdue(self, today: datetime.date) -> bool:
         """Whether the fact is past its re-check date."""
@@ -101,6 +103,38 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Hospital:
+    """A hospital a public list names, with its city and level."""
+
+    name: str
+    city: str  # region code of its city
+    level: str | None  # l1 / l2 / l3, None when the list does not say
+    grade: str | None
+    aliases: tuple[str, ...]
+    source: Source
+    confidence: str
+    checked: datetime.date
+    recheck_days: int
+    file: str
+    city_aliases: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every name the hospital goes by."""
+        return (self.name, *self.aliases, *self.city_aliases)
+
+    def goes_by(self, name: str, cities: Collection[str]) -> bool:
+        """Whether a name means this hospital, in a message about these cities."""
+        if name == self.name or name in self.aliases:
+            return True
+        return name in self.city_aliases and self.city in cities
+
+    def overdue(self, today: datetime.date) -> bool:
+        """Whether the list entry is past its re-check date."""
+        return today > self.checked + datetime.timedelta(days=self.recheck_days)
+
+
+@dataclass(frozen=True)
 class Topic:
     """How one kind of question is answered."""
 
@@ -115,6 +149,7 @@ class Topic:
     cases: dict[str, str] | None = None
     materials_topic: str | None = None
     needs_local: bool = False
+    services: tuple[str, ...] = ()
 
 
 @dataclass
@@ -132,6 +167,9 @@ class KnowledgeBase:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     parameter_text: dict[str, Any] = field(default_factory=dict)
     by_intent: dict[str, Topic] = field(default_factory=dict)
+    hospitals: dict[str, Hospital] = field(default_factory=dict)
+    # region code -> the service kinds recorded as unknown there
+    unknown_services: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers an intent, if any."""
@@ -168,6 +206,25 @@ class KnowledgeBase:
                 if entry.status == wanted:
                     return entry
         return None
+
+    def hospitals_named(self, name: str, cities: Iterable[str] = ()) -> list[Hospital]:
+        """Hospitals going by a name (full or short); where several do, those in the
+        given cities (region codes of prefectures), if that leaves any."""
+        cities = set(cities)
+        found = [h for h in self.hospitals.values() if h.goes_by(name, cities)]
+        if len(found) > 1 and cities:
+            found = [h for h in found if h.city in cities] or found
+        return found
+
+    def service(self, region: str, kind: str) -> list[Fact] | None:
+        """A region's facts of a service kind; [] when recorded as unknown, None when
+        the region has no record of that kind at all."""
+        facts = [
+            f for f in self.facts.values() if f.region == region and f.kind == kind
+        ]
+        if facts:
+            return facts
+        return [] if kind in self.unknown_services.get(region, ()) else None
 
     def region_facts(self, region: str, topic: str, role: str) -> list[Fact]:
         """Facts of a region that make a topic specific, for the region's role."""

@@ -65,6 +65,36 @@ def coverage_rows(
     return rows
 
 
+SERVICE_TITLES = {
+    "filing_channels": "备案渠道",
+    "hotline": "服务热线",
+    "local_rule": "本地规定",
+}
+
+
+def service_cell(kb: KnowledgeBase, code: str, kind: str) -> str:
+    """How one province's service facts of a kind show: confidence and year of each
+    fact, unknown, MISSING (no record), or - for local rules (not required)."""
+    facts = kb.service(code, kind)
+    if facts is None:
+        return "-" if kind == "local_rule" else "MISSING"
+    if not facts:
+        return "unknown"
+    return ", ".join(
+        f"{f.confidence} {f.effective.year if f.effective else 'undated'}"
+        for f in facts
+    )
+
+
+def service_rows(kb: KnowledgeBase, gazetteer: Gazetteer, kinds: list[str]) -> list:
+    """One row per province-level division: name, code, then one cell per kind."""
+    return [
+        [province.short, province.code]
+        + [service_cell(kb, province.code, kind) for kind in [*kinds, "local_rule"]]
+        for province in gazetteer.provinces()
+    ]
+
+
 def overdue(kb: KnowledgeBase, today: datetime.date) -> list[str]:
     """Facts and parameters past their re-check date."""
     items = [
@@ -102,6 +132,36 @@ def main(argv: list[str] | None = None) -> int:
         f"{sum(c.startswith('low') for c in cells)} low), "
         f"{cells.count('unknown')} unknown, {cells.count('MISSING')} missing"
     )
+    kinds = coverage["services"]
+    services = service_rows(kb, gazetteer, kinds)
+    print(
+        "\nEach province's own service facts (confidence and year of each, or unknown)"
+    )
+    print(
+        " | ".join(
+            ["province", "code", *(SERVICE_TITLES[k] for k in [*kinds, "local_rule"])]
+        )
+    )
+    for row in services:
+        print(" | ".join(row))
+    service_cells = [c for row in services for c in row[2 : 2 + len(kinds)]]
+    print(
+        f"\n{len(services)} provinces, {len(service_cells)} service records: "
+        f"{sum(c not in ('unknown', 'MISSING') for c in service_cells)} with a source, "
+        f"{service_cells.count('unknown')} unknown, "
+        f"{service_cells.count('MISSING')} missing"
+    )
+    hospitals = {}
+    for hospital in kb.hospitals.values():
+        hospitals.setdefault(hospital.city, []).append(hospital)
+    print("\nHospital lists (hospitals with a level / listed, sources)")
+    for code, listed in sorted(hospitals.items()):
+        sources = sorted({f"{h.source.citation} ({h.confidence})" for h in listed})
+        print(
+            f"{gazetteer.regions[code].short}: "
+            f"{sum(h.level is not None for h in listed)}/{len(listed)}; "
+            + "; ".join(sources)
+        )
     regions_with_facts = sorted(
         {gazetteer.resolve(f.region).name for f in kb.facts.values() if f.region}
     )
@@ -110,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nOverdue for a re-check on {today}: {len(late)}")
     for item in late:
         print(f"  {item}")
-    return 1 if "MISSING" in cells else 0
+    return 1 if "MISSING" in cells + service_cells else 0
 
 
 if __name__ == "__main__":

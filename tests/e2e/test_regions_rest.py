@@ -86,3 +86,33 @@ def test_an_ambiguous_district_is_asked_about(assistant):
 def test_two_places_in_one_province_are_intra_provincial(assistant):
     text = ask(assistant, "我是苏州参保的，在南京住院能直接刷卡吗")
     assert "属于省内异地就医" in text
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "我是广州退休职工，在瑞金医院住院报销比例是多少？",
+            "【医院】上海交通大学医学院附属瑞金医院：上海的三级甲等医院",
+        ),
+        (
+            "我是广州的退休职工，去北医三院住院能报多少比例",
+            "【医院】北京大学第三医院：北京的三级甲等医院",
+        ),
+        (
+            "我是北京退休职工，在中山一院住院报销比例多少",
+            "【医院】中山大学附属第一医院：广州的三级甲等医院",
+        ),
+    ],
+)
+def test_a_named_hospital_gives_its_city_and_level(assistant, question, expected):
+    text = ask(assistant, question)
+    assert expected in text
+    assert "跨省" in text or "就医地目录" in text
+
+
+def test_the_insured_provinces_filing_channels(assistant):
+    jiangsu = ask(assistant, "我是南京的医保，去上海看病怎么备案？")
+    assert "江苏医保云" in jiangsu and "可信度较低" in jiangsu
+    hebei = ask(assistant, "我是石家庄参保的，要去北京看病，怎么办备案")
+    assert "河北自己的备案App或小程序，我这里还没有可靠来源" in hebei

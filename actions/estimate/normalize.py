@@ -1,0 +1,165 @@
+"""Normalise what a user says into the estimate form's slot values: pure functions,
+no Rasa. Chinese numerals go through cn2an (a maintained converter) rather than
+hand-written parsing; the rest is the everyday vocabulary of policies/estimate.yml's
+words, kept here next to the functions that use it."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+
+from actions.estimate.calculator import (
+    EMERGENCY,
+    FILE_BEFORE_DISCHARGE,
+    LONG_TERM,
+    MANUAL_CLAIM,
+    REFERRAL,
+    TEMPORARY,
+)
+
+_NUMERAL = "0-9０-９零〇一二两三四五六七八九十百千万亿点.．,，"
+_AMOUNT = re.compile(
+    rf"(?P<sign>[-－负])?\s*(?P<core>[{_NUMERAL}]*[0-9０-９零〇一二两三四五六七八九十][{_NUMERAL}wWkK]*)"
+    r"\s*(?P<approx>多|来|余|几|左右|上下|出头)?\s*(?:元|块钱|块|rmb|RMB|人民币)?\s*(?P<approx2>左右|上下|多)?"
+)
+_UNIT_LETTERS = {"w": "万", "W": "万", "k": "千", "K": "千"}
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money; approximate when the user said 多/左右 (两万多)."""
+
+    value: Decimal
+    approximate: bool = False
+
+
+class InvalidAmount(ValueError):
+    """The text holds no usable amount; `reason` says why (for the re-ask hint)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+NO_NUMBER = "no_number"
+NOT_POSITIVE = "not_positive"
+TOO_LARGE = "too_large"
+MAX_AMOUNT = Decimal("100000000")  # 1亿: beyond any single hospital bill
+
+
+def _to_decimal(core: str) -> Decimal:
+    core = core.translate(_FULL_WIDTH).replace(",", "").replace("，", "")
+    for letter, unit in _UNIT_LETTERS.items():
+        core = core.replace(letter, unit)
+    try:
+        return Decimal(core)
+    except InvalidOperation:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return Decimal(str(cn2an.cn2an(core, "smart")))
+        except (ValueError, KeyError, IndexError) as error:
+            raise InvalidAmount(NO_NUMBER) from error
+
+
+def parse_amount(text: str) -> Amount:
+    """The first amount of money in a text: 5万, 五万块, 3.5w, 三万五千元, 50,000,
+    两万多 (about 20000, approximate)."""
+    match = _AMOUNT.search(text or "")
+    if match is None:
+        raise InvalidAmount(NO_NUMBER)
+    value = _to_decimal(match.group("core").strip(".．,，点"))
+    if match.group("sign"):
+        raise InvalidAmount(NOT_POSITIVE)
+    if value <= 0:
+        raise InvalidAmount(NOT_POSITIVE)
+    if value > MAX_AMOUNT:
+        raise InvalidAmount(TOO_LARGE)
+    approximate = bool(match.group("approx") or match.group("approx2"))
+    return Amount(value, approximate)
+
+
+_LEVELS = (
+    ("l3", ("三甲", "三乙", "三级", "3级", "三等", "省级医院", "大医院")),
+    ("l2", ("二甲", "二乙", "二级", "2级", "区级医院", "县医院", "县级医院")),
+    ("l1", ("一级", "1级", "社区", "卫生院", "乡镇", "诊所", "卫生室")),
+)
+
+
+def parse_level(text: str) -> str | None:
+    """A hospital level (l1/l2/l3) from 三甲, 三级, 二级, 社区医院, 一级 ...; None if
+    the text names none."""
+    for level, words in _LEVELS:
+        if any(word in text for word in words):
+            return level
+    return None
+
+
+def parse_status(text: str) -> str | None:
+    """in_service (在职) or retired (退休)."""
+    if re.search(r"退休|退了|离休|养老金", text):
+        return "retired"
+    if re.search(r"在职|上班|工作|没退|未退", text):
+        return "in_service"
+    return None
+
+
+def parse_scheme(text: str) -> str | None:
+    """employee (职工医保) or resident (城乡居民医保; 新农合 and 农村医保 are part of it)."""
+    if re.search(r"居民|新农合|农合|农村|城乡|学生|少儿|小孩|孩子", text):
+        return "resident"
+    if re.search(r"职工|单位|公司|灵活就业|个体", text):
+        return "employee"
+    return None
+
+
+_FILING = (
+    (
+        MANUAL_CLAIM,
+        r"(没|未|忘了?|忘记)(有)?备案.*(出院|回来|结完|结账|自费|垫付)|已经出院|已出院|回来报|回去报",
+    ),
+    (FILE_BEFORE_DISCHARGE, r"(没|未|忘了?|忘记)(有)?备案|还没备案|没来得及备案"),
+    (EMERGENCY, r"急诊|抢救|突然|突发|出差.*(住院|病)|旅游.*(住院|病)|路上|意外"),
+    (REFERRAL, r"转诊|转院|转到|医生让去|介绍过去"),
+    (
+        LONG_TERM,
+        r"长期|定居|安置|随子女|跟子女|跟儿子|跟女儿|常驻|常住|居住|派驻|外派|在那边工作|在当地工作|异地工作|养老",
+    ),
+    (TEMPORARY, r"临时|自己去|专门去|去看病|看病|求医|就医|其他"),
+)
+
+
+def parse_filing(text: str) -> str | None:
+    """The filing situation in everyday words: 随子女定居 = long-term; 出差突然住院 =
+    emergency; 自己去北京看病 = other temporary; 忘了备案已经出院 = manual claim."""
+    for filing, pattern in _FILING:
+        if re.search(pattern, text):
+            return filing
+    return None
+
+
+_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(%|％|个点)|百分之([零一二两三四五六七八九十点]+)|([一二三四五六七八九])成([一二三四五六七八九五])?"
+)
+
+
+def parse_ratio(text: str) -> Decimal | None:
+    """A payment ratio as a fraction: 80%, 百分之八十, 八成 (0.8), 八成五 (0.85)."""
+    match = _PERCENT.search(text)
+    if match is None:
+        return None
+    if match.group(1):
+        value = Decimal(match.group(1)) / 100
+    elif match.group(3):
+        value = Decimal(str(cn2an.cn2an(match.group(3), "smart"))) / 100
+    else:
+        tenths = Decimal(cn2an.cn2an(match.group(4), "smart")) / 10
+        extra = match.group(5)
+        value = tenths + (Decimal(cn2an.cn2an(extra, "smart")) / 100 if extra else 0)
+    return value if 0 < value <= 1 else None

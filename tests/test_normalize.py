@@ -1,0 +1,151 @@
+"""Every normaliser of the estimate form, with the everyday phrasings users type."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from actions.estimate.calculator import (
+    EMERGENCY,
+    FILE_BEFORE_DISCHARGE,
+    LONG_TERM,
+    MANUAL_CLAIM,
+    REFERRAL,
+    TEMPORARY,
+)
+from actions.estimate.normalize import (
+    NO_NUMBER,
+    NOT_POSITIVE,
+    TOO_LARGE,
+    Amount,
+    InvalidAmount,
+    parse_amount,
+    parse_filing,
+    parse_level,
+    parse_ratio,
+    parse_scheme,
+    parse_status,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5万", Amount(D(50000))),
+        ("五万块", Amount(D(50000))),
+        ("3.5w", Amount(D(35000))),
+        ("三万五千元", Amount(D(35000))),
+        ("50,000", Amount(D(50000))),
+        ("５００００元", Amount(D(50000))),
+        ("两万多", Amount(D(20000), approximate=True)),
+        ("大概2万左右", Amount(D(20000), approximate=True)),
+        ("一万二", Amount(D(12000))),
+        ("1万5", Amount(D(15000))),
+        ("十二万", Amount(D(120000))),
+        ("住院花了8000块钱", Amount(D(8000))),
+        ("12345.67元", Amount(D("12345.67"))),
+        ("3k", Amount(D(3000))),
+    ],
+)
+def test_amounts(text, expected):
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("", NO_NUMBER),
+        ("不知道", NO_NUMBER),
+        ("很多钱", NO_NUMBER),
+        ("0", NOT_POSITIVE),
+        ("零元", NOT_POSITIVE),
+        ("-5000", NOT_POSITIVE),
+        ("负五千", NOT_POSITIVE),
+        ("1000000000000", TOO_LARGE),
+    ],
+)
+def test_amounts_that_are_re_asked(text, reason):
+    with pytest.raises(InvalidAmount) as error:
+        parse_amount(text)
+    assert error.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("三甲", "l3"),
+        ("三级医院", "l3"),
+        ("二级", "l2"),
+        ("二甲医院", "l2"),
+        ("社区医院", "l1"),
+        ("一级", "l1"),
+        ("乡镇卫生院", "l1"),
+        ("不清楚", None),
+    ],
+)
+def test_hospital_levels(text, level):
+    assert parse_level(text) == level
+
+
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("在职", "in_service"),
+        ("还在上班", "in_service"),
+        ("退休了", "retired"),
+        ("其实我退休了", "retired"),
+        ("嗯", None),
+    ],
+)
+def test_status(text, status):
+    assert parse_status(text) == status
+
+
+@pytest.mark.parametrize(
+    "text, scheme",
+    [
+        ("职工医保", "employee"),
+        ("单位交的", "employee"),
+        ("居民医保", "resident"),
+        ("新农合", "resident"),
+        ("城乡居民", "resident"),
+        ("不知道", None),
+    ],
+)
+def test_scheme(text, scheme):
+    assert parse_scheme(text) == scheme
+
+
+@pytest.mark.parametrize(
+    "text, filing",
+    [
+        ("随子女定居", LONG_TERM),
+        ("退休后在儿子那边长期居住", LONG_TERM),
+        ("单位派驻外地", LONG_TERM),
+        ("出差突然住院", EMERGENCY),
+        ("急诊送进去的", EMERGENCY),
+        ("医院开了转诊单", REFERRAL),
+        ("自己去北京看病", TEMPORARY),
+        ("临时备案", TEMPORARY),
+        ("忘了备案，还在住院", FILE_BEFORE_DISCHARGE),
+        ("没备案，已经出院自费结了", MANUAL_CLAIM),
+        ("嗯", None),
+    ],
+)
+def test_filing_in_everyday_words(text, filing):
+    assert parse_filing(text) == filing
+
+
+@pytest.mark.parametrize(
+    "text, ratio",
+    [
+        ("报销比例80%", D("0.8")),
+        ("百分之八十五", D("0.85")),
+        ("八成", D("0.8")),
+        ("八成五", D("0.85")),
+        ("90个点", D("0.9")),
+        ("150%", None),
+        ("没说", None),
+    ],
+)
+def test_ratios(text, ratio):
+    assert parse_ratio(text) == ratio
