@@ -18,6 +18,7 @@ from actions.constants import (
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
+    INTENT_PARAMETERS,
     ROLE_TREATMENT,
     SLOT_FILING_STATUS,
     SLOT_HOSPITAL,
@@ -28,6 +29,7 @@ from actions.constants import (
     SLOT_REGION_INSURED,
     SLOT_REGION_TREATMENT,
     SLOT_TOPIC,
+    TOPIC_ESTIMATE,
     UTTER_ASK_TOPIC,
     UTTER_CASE_ANSWER,
     UTTER_CLARIFY,
@@ -43,6 +45,7 @@ from actions.context import (
     named_hospital,
     resolve_regions,
 )
+from actions.estimate import reestimate
 from actions.formatting import AnswerContext, compose
 from actions.knowledge.loader import default_knowledge_base
 from actions.knowledge.models import Hospital, KnowledgeBase, Topic
@@ -185,6 +188,14 @@ class ActionAnswer(Action):
         """Compose the answer from the knowledge base and the user's case."""
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
+        if (
+            _latest_intent(tracker) in (INTENT_INFORM, INTENT_PARAMETERS)
+            and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE
+        ):
+            places = _places(tracker, tracker.latest_message.get("entities", []), True)
+            again = reestimate(dispatcher, tracker, places[2])
+            if again is not None:
+                return places[2] + again
         topic = _topic_for(kb, tracker)
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer
@@ -260,6 +271,8 @@ class ActionClarify(Action):
             topic = kb.topic_for_intent(name) if name != INTENT_NLU_FALLBACK else None
             if topic is None or candidate.get("confidence", 0) < CLARIFY_MIN_CONFIDENCE:
                 continue
+            if any(topic is seen for _, seen in topics):
+                continue  # two intents of one topic: one button
             topics.append((name, topic))
             if len(topics) == CLARIFY_CANDIDATES:
                 break

@@ -92,11 +92,11 @@ def local_facts(
     """Facts of the user's places that make this topic specific to them."""
     found: list[Fact] = []
     for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
-        for place in _upwards(gazetteer, region) if region else []:
+        for place in upwards(gazetteer, region) if region else []:
             for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
                     found.append(fact)
-    for place in _upwards(gazetteer, context.insured) if context.insured else []:
+    for place in upwards(gazetteer, context.insured) if context.insured else []:
         for kind in topic.services:
             for fact in kb.service(place.code, kind) or []:
                 if fact not in found:
@@ -111,7 +111,7 @@ def unknown_services(
     as unknown (and no place below it knows)."""
     if context.insured is None:
         return []
-    places = _upwards(gazetteer, context.insured)
+    places = upwards(gazetteer, context.insured)
     return [
         kind
         for kind in topic.services
@@ -120,7 +120,7 @@ def unknown_services(
     ]
 
 
-def _upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
+def upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
     """A region, then its prefecture, then its province (where parameters may be)."""
     places = [region, gazetteer.prefecture_of(region), gazetteer.province_of(region)]
     return [p for i, p in enumerate(places) if p not in places[:i]]
@@ -133,7 +133,7 @@ def insured_parameters(
     entries they rest on."""
     if not topic.needs_local or context.insured is None:
         return [], []
-    for place in _upwards(gazetteer, context.insured):
+    for place in upwards(gazetteer, context.insured):
         entries = kb.region_parameters(place.code)
         if entries:
             lines = parameter_lines(

@@ -43,6 +43,17 @@ def make_tracker(
         "insurance_scheme": None,
         "person_status": None,
         "hospital": None,
+        "requested_slot": None,
+        "estimate_filing": None,
+        "estimate_total": None,
+        "estimate_total_said": None,
+        "estimate_self_paid": None,
+        "estimate_partial_self": None,
+        "estimate_deductible": None,
+        "estimate_ratio": None,
     }
     all_slots.update(slots or {})
-    return Tracker("test-user", all_slots, latest, [], False, None, {}, "action_listen")
+    events = [{"event": "user", "text": text, "parse_data": latest}]
+    return Tracker(
+        "test-user", all_slots, latest, events, False, None, {}, "action_listen"
+    )

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from actions.estimate.calculator import (
+from actions.calculator.reimbursement import (
     EMERGENCY,
     FILE_BEFORE_DISCHARGE,
     LOCAL,

@@ -505,3 +505,10 @@ def test_an_undated_fact_must_say_why(tiny):
         lambda d: d["facts"][0].update(effective_note="页面未注明日期"),
     )
     assert load_knowledge_base(tiny).facts["rule"].effective is None
+
+
+def test_a_value_the_calculator_uses_must_stand_in_the_statement(tiny):
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(values={"months": 6}))
+    assert load_knowledge_base(tiny).facts["rule"].values == {"months": 6}
+    edit(tiny / "national.yml", lambda d: d["facts"][0].update(values={"months": 12}))
+    fails(tiny, r"national\.yml: facts\.0 \(rule\)\.values\.months: 12 does not stand")

@@ -4,15 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from actions.estimate.calculator import (
-    EMERGENCY,
-    FILE_BEFORE_DISCHARGE,
-    LONG_TERM,
-    MANUAL_CLAIM,
-    REFERRAL,
-    TEMPORARY,
-)
-from actions.estimate.normalize import (
+from actions.calculator.normalize import (
     NO_NUMBER,
     NOT_POSITIVE,
     TOO_LARGE,
@@ -24,6 +16,17 @@ from actions.estimate.normalize import (
     parse_ratio,
     parse_scheme,
     parse_status,
+    says_unknown,
+    stated_amounts,
+    stated_ratio,
+)
+from actions.calculator.reimbursement import (
+    EMERGENCY,
+    FILE_BEFORE_DISCHARGE,
+    LONG_TERM,
+    MANUAL_CLAIM,
+    REFERRAL,
+    TEMPORARY,
 )
 
 
@@ -129,10 +132,18 @@ def test_scheme(text, scheme):
         ("忘了备案，还在住院", FILE_BEFORE_DISCHARGE),
         ("没备案，已经出院自费结了", MANUAL_CLAIM),
         ("嗯", None),
+        # words any question has are no filing situation, unless answering the question
+        ("异地就医备案怎么办", None),
+        ("去上海看病", None),
     ],
 )
 def test_filing_in_everyday_words(text, filing):
     assert parse_filing(text) == filing
+
+
+def test_plain_words_answer_the_filing_question():
+    assert parse_filing("就是去看病", answering=True) == TEMPORARY
+    assert parse_filing("嗯", answering=True) is None
 
 
 @pytest.mark.parametrize(
@@ -149,3 +160,28 @@ def test_filing_in_everyday_words(text, filing):
 )
 def test_ratios(text, ratio):
     assert parse_ratio(text) == ratio
+
+
+def test_amounts_stated_by_name():
+    found = stated_amounts("在上海三甲医院住院花了5万，其中自费3000，乙类自付2000")
+    assert found["total"] == Amount(D(50000))
+    assert found["self_paid"] == Amount(D(3000))
+    assert found["partial_self"] == Amount(D(2000))
+    assert stated_amounts("起付线1000，封顶30万") == {
+        "deductible": Amount(D(1000)),
+        "cap": Amount(D(300000)),
+    }
+    # a level is not an amount, and an amount without its cue is not named
+    assert stated_amounts("在三甲医院住院") == {}
+    assert stated_amounts("先自费垫付了") == {}
+
+
+def test_a_ratio_stated_by_name():
+    assert stated_ratio("起付线1000，报销比例80%") == D("0.8")
+    assert stated_ratio("比例是八成五") == D("0.85")
+    assert stated_ratio("三甲医院") is None
+
+
+@pytest.mark.parametrize("text", ["不知道", "不清楚", "没有", "跳过"])
+def test_saying_one_does_not_know(text):
+    assert says_unknown(text)

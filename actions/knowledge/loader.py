@@ -85,9 +85,15 @@ def _fact(
         )
     if raw.get("kind") and not region:
         raise KnowledgeBaseError(f"{where}.kind: only a region's facts have a kind")
+    statement = " ".join(raw["statement"].split())
+    for name, value in (raw.get("values") or {}).items():
+        if format(value, "g") not in _NUMBER.findall(statement):
+            raise KnowledgeBaseError(
+                f"{where}.values.{name}: {value:g} does not stand in the statement"
+            )
     return Fact(
         id=raw["id"],
-        statement=" ".join(raw["statement"].split()),
+        statement=statement,
         source=sources[raw["source"]],
         effective=datetime.date.fromisoformat(raw["effective"])
         if raw["effective"]
@@ -100,6 +106,7 @@ def _fact(
         topics=tuple(raw.get("topics", ())),
         role=raw.get("role", "any"),
         kind=raw.get("kind"),
+        values=raw.get("values") or {},
     )
 
 
@@ -428,6 +435,7 @@ def load_knowledge_base(
         materials_keywords=data.get("materials_keywords", {}),
         parameters=parameters,
         parameter_text=data.get("parameter_text", {}),
+        estimate_text=data.get("estimate_text", {}),
         by_intent=by_intent,
         hospitals=hospitals,
         unknown_services=unknown,

@@ -46,6 +46,7 @@ class Fact:
     topics: tuple[str, ...] = ()
     role: str = ANY
     kind: str | None = None  # filing_channels / hotline / local_rule
+    values: dict[str, float] = field(default_factory=dict)
 
     def overdue(self, today: datetime.date) -> bool:
         """Whether the fact is past its re-check date."""
@@ -166,6 +167,7 @@ class KnowledgeBase:
     materials_keywords: dict[str, list[str]] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     parameter_text: dict[str, Any] = field(default_factory=dict)
+    estimate_text: dict[str, Any] = field(default_factory=dict)
     by_intent: dict[str, Topic] = field(default_factory=dict)
     hospitals: dict[str, Hospital] = field(default_factory=dict)
     # region code -> the service kinds recorded as unknown there

@@ -1,7 +1,7 @@
 """Normalise what a user says into the estimate form's slot values: pure functions,
 no Rasa. Chinese numerals go through cn2an (a maintained converter) rather than
-hand-written parsing; the rest is the everyday vocabulary of policies/estimate.yml's
-words, kept here next to the functions that use it."""
+hand-written parsing; the everyday vocabulary (三甲, 随子女定居, 出差突然住院 ...) is
+kept here next to the functions that read it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
-from actions.estimate.calculator import (
+from actions.calculator.reimbursement import (
     EMERGENCY,
     FILE_BEFORE_DISCHARGE,
     LONG_TERM,
@@ -131,16 +131,21 @@ _FILING = (
         LONG_TERM,
         r"长期|定居|安置|随子女|跟子女|跟儿子|跟女儿|常驻|常住|居住|派驻|外派|在那边工作|在当地工作|异地工作|养老",
     ),
-    (TEMPORARY, r"临时|自己去|专门去|去看病|看病|求医|就医|其他"),
+    (TEMPORARY, r"临时|自己去|专门去|自行|其他临时"),
 )
+# Only in an answer to "which filing?": words any question may contain.
+_ANSWER_TEMPORARY = r"去看病|看病|求医|就医|其他|探亲|旅游"
 
 
-def parse_filing(text: str) -> str | None:
+def parse_filing(text: str, answering: bool = False) -> str | None:
     """The filing situation in everyday words: 随子女定居 = long-term; 出差突然住院 =
-    emergency; 自己去北京看病 = other temporary; 忘了备案已经出院 = manual claim."""
+    emergency; 自己去北京看病 = other temporary; 忘了备案已经出院 = manual claim. In an
+    answer to the question (answering), plain 看病 / 就医 also mean a temporary visit."""
     for filing, pattern in _FILING:
         if re.search(pattern, text):
             return filing
+    if answering and re.search(_ANSWER_TEMPORARY, text):
+        return TEMPORARY
     return None
 
 
@@ -163,3 +168,43 @@ def parse_ratio(text: str) -> Decimal | None:
         extra = match.group(5)
         value = tenths + (Decimal(cn2an.cn2an(extra, "smart")) / 100 if extra else 0)
     return value if 0 < value <= 1 else None
+
+
+_AFTER_CUE = r"[^0-9０-９零〇一二两三四五六七八九十百千万]{0,6}"
+_AMOUNT_CUES = {
+    "total": r"花了|花费|总共|一共|共计|总费用|住院费|医药费|医疗费|账单|费用",
+    "deductible": r"起付线|起付标准|起付",
+    "cap": r"封顶线|封顶|最高支付限额|最高限额",
+    "self_paid": r"目录外|全自费|自费部分|其中自费|自费药|自费项目|自费(?=[0-9０-９零一二两三四五六七八九十])",
+    "partial_self": r"乙类先行自付|先行自付|乙类自付",
+}
+_RATIO_CUE = re.compile(r"(报销)?比例[是为有]?")
+
+
+def stated_amounts(text: str) -> dict[str, Amount]:
+    """The amounts a message states by name: 花了5万 (total), 起付线1000, 封顶30万,
+    自费3000 (目录外), 乙类自付2000. What cannot be read is left out."""
+    found: dict[str, Amount] = {}
+    for key, cue in _AMOUNT_CUES.items():
+        for match in re.finditer(rf"(?:{cue}){_AFTER_CUE}", text or ""):
+            try:
+                found[key] = parse_amount(text[match.end() : match.end() + 14])
+            except InvalidAmount:
+                continue
+            break
+    return found
+
+
+def stated_ratio(text: str) -> Decimal | None:
+    """A payment ratio the message states: 报销比例80%, 比例是八成."""
+    match = _RATIO_CUE.search(text or "")
+    return parse_ratio(text[match.end() : match.end() + 12]) if match else None
+
+
+def says_unknown(text: str) -> bool:
+    """不知道 / 不清楚 / 没有 / 跳过."""
+    return bool(
+        re.search(
+            r"不知道|不清楚|不晓得|不了解|没有|没|跳过|算了吧|unknown", text or ""
+        )
+    )

@@ -28,7 +28,9 @@ TEMPORARY = "temporary"  # other temporary visits
 FILE_BEFORE_DISCHARGE = "file_before_discharge"  # not filed, but files before discharge
 MANUAL_CLAIM = "manual_claim"  # not filed and already discharged: a claim at home
 LOCAL = "local"  # treated where insured: no filing, no reduction
+FILED = "filed"  # filed, the kind not said: anything from the largest cut to none
 FILING_TYPES = (
+    FILED,
     LONG_TERM,
     REFERRAL,
     EMERGENCY,
@@ -87,7 +89,7 @@ class Limits:
         """The largest reduction the rules allow for a filing situation."""
         if filing in (REFERRAL, EMERGENCY):
             return self.referral
-        if filing in (TEMPORARY, FILE_BEFORE_DISCHARGE, MANUAL_CLAIM):
+        if filing in (FILED, TEMPORARY, FILE_BEFORE_DISCHARGE, MANUAL_CLAIM):
             return self.temporary
         return ZERO
 

@@ -1,0 +1,330 @@
+"""The reimbursement estimate for the user's case: the insured place's parameters from
+the knowledge base (or the user's own figures), the calculator, and the result as
+text lines and as a structured card. Pure functions, no Rasa.
+
+The words come from `estimate_text` in policies/topics.yml; this module picks the
+lines and fills in the numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from actions.calculator.reimbursement import (
+    FILE_BEFORE_DISCHARGE,
+    LOCAL,
+    LONG_TERM,
+    MANUAL_CLAIM,
+    Band,
+    Case,
+    Estimate,
+    Limits,
+    Rates,
+    UserFigures,
+    estimate,
+    money,
+)
+from actions.formatting import LOCAL as LOCAL_SCOPE
+from actions.formatting import AnswerContext, scope, upwards
+from actions.knowledge.models import KnowledgeBase, Parameter
+from zh_nlu.regions import Gazetteer, Region
+
+REDUCTION_FACT = "temporary_reduction"
+KINDS = ("deductible", "ratio", "annual_cap")
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything the estimate needs, normalised."""
+
+    insured: Region
+    scheme: str  # employee / resident
+    level: str  # l1 / l2 / l3
+    filing: str  # a filing type of the calculator
+    total: Decimal
+    status: str | None = None  # in_service / retired, for 职工医保
+    treatment: Region | None = None
+    said_total: str | None = None  # what the user said, when it was approximate
+    self_paid: Decimal | None = None
+    partial_self: Decimal | None = None
+    user: UserFigures = UserFigures()
+
+
+@dataclass(frozen=True)
+class Result:
+    """The estimate, its text lines and a card payload for the web channels."""
+
+    estimate: Estimate
+    lines: list[str]
+    card: dict[str, Any]
+
+
+def limits(kb: KnowledgeBase) -> Limits:
+    """The national ceilings on a temporary filing's reduction, from the facts."""
+    values = kb.facts[REDUCTION_FACT].values
+    return Limits(
+        referral=Decimal(str(values["referral_points"])),
+        temporary=Decimal(str(values["temporary_points"])),
+    )
+
+
+def parameters_for(
+    kb: KnowledgeBase, gazetteer: Gazetteer, request: Request
+) -> tuple[Region, dict[str, Parameter | None]]:
+    """The insured place's parameter entries (its own, else its city's, else its
+    province's) for the person's scheme and status, and the place they belong to."""
+    for place in upwards(gazetteer, request.insured):
+        if kb.region_parameters(place.code):
+            return place, {
+                kind: kb.parameter(place.code, request.scheme, kind, request.status)
+                for kind in KINDS
+            }
+    return request.insured, dict.fromkeys(KINDS)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def rates_from(entries: dict[str, Parameter | None], level: str) -> Rates:
+    """The calculator's rates for one hospital level; None where not known."""
+    known = {k: e for k, e in entries.items() if e is not None and e.known}
+    deductible = known.get("deductible")
+    ratio = known.get("ratio")
+    cap = known.get("annual_cap")
+    bands: tuple[Band, ...] = ()
+    if ratio and ratio.bands:
+        bands = tuple(
+            Band(
+                _decimal(b.start),
+                _decimal(b.end),
+                _decimal(b.by_level.get(level, b.by_level.get("all"))),
+            )
+            for b in ratio.bands
+            if b.by_level.get(level, b.by_level.get("all")) is not None
+        )
+    return Rates(
+        deductible=_decimal(deductible.level_value(level)) if deductible else None,
+        ratio=_decimal(ratio.level_value(level)) if ratio and not bands else None,
+        bands=bands,
+        cap=_decimal(cap.value) if cap else None,
+    )
+
+
+def filing_for(gazetteer: Gazetteer, request: Request) -> str:
+    """Treated where insured counts as local whatever was said about filing."""
+    context = AnswerContext(insured=request.insured, treatment=request.treatment)
+    return LOCAL if scope(gazetteer, context) == LOCAL_SCOPE else request.filing
+
+
+def _yuan(value: Decimal) -> str:
+    return format(money(value), ",f")
+
+
+def _percent(value: Decimal) -> str:
+    return format((value * 100).normalize(), "f") + "%"
+
+
+def _span(words: dict, low: Decimal, high: Decimal, render=_yuan) -> str:
+    if low == high:
+        return render(low)
+    return words["range"].format(low=render(low), high=render(high))
+
+
+def _catalogue_line(words: dict, request: Request, result: Estimate) -> str:
+    if request.self_paid is None and request.partial_self is None:
+        return words["all_in_catalogue"].format(policy=_yuan(result.policy_amount))
+    return words["minus_catalogue"].format(
+        self_paid=_yuan(request.self_paid or Decimal(0)),
+        partial_self=_yuan(request.partial_self or Decimal(0)),
+        policy=_yuan(result.policy_amount),
+    )
+
+
+def _ratio_line(words: dict, request: Request, result: Estimate, insured: str) -> str:
+    rates = result.rates
+    if not rates.has_ratio:
+        return words["ratio_unknown"].format(insured=insured)
+    if rates.ratio is not None:
+        line = words["ratio"].format(ratio=_percent(rates.ratio))
+    else:
+        parts = [
+            words["band" if b.end is not None else "band_open"].format(
+                start=_yuan(b.start),
+                end=_yuan(b.end) if b.end is not None else "",
+                ratio=_percent(b.ratio),
+            )
+            for b in rates.bands
+        ]
+        line = words["ratio_bands"].format(bands="；".join(parts))
+    reductions = [o.reduction for o in result.outcomes]
+    filing = words["filing"][result.case.filing]
+    if result.is_range:
+        line += words["reduced"].format(
+            filing=filing, points=format(max(reductions), "f"), insured=insured
+        )
+    elif reductions and reductions[0]:
+        line += words["reduced_known"].format(
+            insured=insured, points=format(reductions[0], "f")
+        )
+    return line
+
+
+def _cap_line(words: dict, result: Estimate) -> str:
+    if result.rates.cap is None:
+        return words["cap_unknown"]
+    left = ""
+    if result.case.cap_used:
+        left = words["cap_left"].format(left=_yuan(result.cap_left))
+    capped = words["capped"] if any(o.capped for o in result.outcomes) else ""
+    return words["cap"].format(cap=_yuan(result.rates.cap), left=left, capped=capped)
+
+
+def _parameter_items(
+    kb: KnowledgeBase,
+    request: Request,
+    entries: dict[str, Parameter | None],
+    rates: Rates,
+) -> list[str]:
+    words = kb.estimate_text
+    items = []
+    mine = {
+        "deductible": request.user.deductible,
+        "ratio": request.user.ratio,
+        "annual_cap": request.user.cap,
+    }
+    shown = {
+        "deductible": rates.deductible,
+        "ratio": rates.ratio,
+        "annual_cap": rates.cap,
+    }
+    for kind in KINDS:
+        name = words["parameter_names"][kind]
+        value = shown[kind]
+        if kind == "ratio" and rates.bands:
+            value = None  # shown band by band above
+        render = _percent if kind == "ratio" else (lambda v: _yuan(v) + "元")
+        if mine[kind] is not None:
+            items.append(words["user_parameter"].format(name=name, value=render(value)))
+            continue
+        entry = entries.get(kind)
+        if entry is None or not entry.known:
+            continue
+        items.append(
+            words["parameter"].format(
+                name=name,
+                value=render(value) if value is not None else "",
+                year=entry.year or "",
+                confidence=words["confidence"][entry.confidence],
+                source=entry.source.citation,
+            )
+        )
+    return items
+
+
+def compose_estimate(
+    kb: KnowledgeBase, gazetteer: Gazetteer, request: Request
+) -> Result:
+    """The estimate for a request, with every step shown."""
+    words = kb.estimate_text
+    place, entries = parameters_for(kb, gazetteer, request)
+    rates = request.user.apply(rates_from(entries, request.level))
+    filing = filing_for(gazetteer, request)
+    case = Case(
+        total=request.total,
+        filing=filing,
+        self_paid=request.self_paid or Decimal(0),
+        partial_self=request.partial_self or Decimal(0),
+    )
+    result = estimate(case, rates, limits(kb))
+    insured = request.insured.short
+    treatment = request.treatment.short if request.treatment else "就医地"
+    lines = [
+        words["header"].format(
+            insured=place.short,
+            scheme=words["scheme"][request.scheme],
+            status=words["status"].get(request.status or "", ""),
+            level=words["level"][request.level],
+            filing=words["filing"][filing],
+        ),
+        words["total"].format(
+            total=_yuan(request.total),
+            approx=words["approx"].format(
+                said=request.said_total, total=_yuan(request.total)
+            )
+            if request.said_total
+            else "",
+        ),
+        _catalogue_line(words, request, result),
+    ]
+    if rates.deductible is None:
+        lines.append(words["deductible_unknown"].format(insured=insured))
+    else:
+        entry = entries.get("deductible")
+        per = (
+            entry.per
+            if entry and entry.known and request.user.deductible is None
+            else None
+        )
+        lines.append(
+            words["deductible"].format(
+                deductible=_yuan(rates.deductible),
+                per=words["per"].get(per or "", ""),
+                above=_yuan(result.above_deductible),
+            )
+        )
+    lines.append(_ratio_line(words, request, result, insured))
+    lines.append(_cap_line(words, result))
+    if result.fund is None:
+        missing = "、".join(words["missing"][m] for m in result.missing)
+        lines.append(words["no_result"].format(missing=missing))
+    else:
+        lines.append(
+            words["result"].format(
+                fund=_span(words, *result.fund), own=_span(words, *result.own_share)
+            )
+        )
+    items = _parameter_items(kb, request, entries, rates)
+    if items:
+        lines.append(words["parameters"].format(items="；".join(items)))
+    if filing == MANUAL_CLAIM:
+        lines.append(words["manual_claim_note"].format(insured=insured))
+    elif filing == FILE_BEFORE_DISCHARGE:
+        lines.append(words["file_before_discharge_note"])
+    lines.append(words["rule"].format(insured=insured, treatment=treatment))
+    lines.append(words["channel"].format(insured=insured))
+    return Result(result, lines, _card(request, result, place, filing, items))
+
+
+def _card(
+    request: Request,
+    result: Estimate,
+    place: Region,
+    filing: str,
+    parameters: list[str],
+) -> dict[str, Any]:
+    """The estimate as data, for channels that draw it as a card."""
+
+    def pair(values: tuple[Decimal, Decimal] | None) -> list[str] | None:
+        return None if values is None else [str(v) for v in values]
+
+    return {
+        "type": "estimate",
+        "insured": place.name,
+        "scheme": request.scheme,
+        "status": request.status,
+        "level": request.level,
+        "filing": filing,
+        "total": str(money(request.total)),
+        "policy_amount": str(money(result.policy_amount)),
+        "deductible": None
+        if result.rates.deductible is None
+        else str(money(result.rates.deductible)),
+        "fund": pair(result.fund),
+        "own": pair(result.own_share),
+        "missing": list(result.missing),
+        "parameters": parameters,
+        "long_term": filing == LONG_TERM,
+    }
