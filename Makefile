@@ -52,8 +52,8 @@ actions: install ## run only the action server
 test: install lint unit validate $(MODEL) rasa-test e2e ## run the whole test suite
 
 lint: install
-	@$(VENV)/bin/ruff check actions zh_nlu tests bench scripts
-	@$(VENV)/bin/ruff format --check actions zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff check actions channels zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff format --check actions channels zh_nlu tests bench scripts
 
 unit: install
 	@$(PY) -m pytest -q tests --ignore=tests/e2e
