@@ -12,6 +12,8 @@ export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
+# same data, same model: TensorFlow picks deterministic kernels
+export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export PYTHONDONTWRITEBYTECODE := 1
@@ -19,7 +21,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
-        rasa-test e2e bench kb-report clean
+        rasa-test e2e web browser bench kb-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,7 +45,7 @@ train: install $(MODEL) ## train the model if it is missing or older than its in
 chat: install $(MODEL) ## chat in the terminal (starts and stops the servers it needs)
 	@bash scripts/chat.sh
 
-serve: install $(MODEL) ## run the Rasa server (REST, socket.io, HTTP API) and the action server
+serve: install web $(MODEL) ## run the Rasa server (REST, socket.io, HTTP API) and the action server
 	@bash scripts/serve.sh
 
 actions: install ## run only the action server
@@ -56,7 +58,7 @@ lint: install
 	@$(VENV)/bin/ruff format --check actions channels zh_nlu tests bench scripts
 
 unit: install
-	@$(PY) -m pytest -q tests --ignore=tests/e2e
+	@$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
 
 validate: install
 	@$(PY) -m scripts.validate_data
@@ -66,8 +68,14 @@ rasa-test: install $(MODEL)
 	@$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
 
-e2e: install $(MODEL)
-	@$(PY) -m pytest -q tests/e2e
+e2e: install web browser $(MODEL)
+	@$(PY) -m pytest -q tests/e2e tests/browser
+
+web: ## build the web chat (widget and WeChat-style window) into web/dist with npm
+	@bash scripts/web.sh
+
+browser: ## make sure Debian's Chromium is there for the browser tests (installs it as root)
+	@bash scripts/browser.sh
 
 kb-report: install ## print the knowledge base's coverage table and the facts overdue for a re-check
 	@$(PY) -m actions.knowledge.report
@@ -76,4 +84,4 @@ bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figu
 	@$(PY) -m bench.run
 
 clean:
-	rm -rf models results .pytest_cache .ruff_cache
+	rm -rf models results .pytest_cache .ruff_cache web/dist web/node_modules

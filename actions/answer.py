@@ -49,6 +49,7 @@ from actions.estimate import reestimate
 from actions.formatting import AnswerContext, compose
 from actions.knowledge.loader import default_knowledge_base
 from actions.knowledge.models import Hospital, KnowledgeBase, Topic
+from actions.scope import about_insurance
 from zh_nlu.regions import default_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,19 @@ def _hospital_events(
             level = hospital.level.lstrip("l")
             events.append(SlotSet(SLOT_HOSPITAL_LEVEL, level))
     return hospital, level, events
+
+
+def _off_topic(tracker: Tracker) -> bool:
+    """A first question with no insurance word in it (成都普高有哪些学校): out of
+    scope, whatever the classifier was sure of. Follow-ups and buttons are not
+    judged by their words."""
+    text = tracker.latest_message.get("text") or ""
+    return (
+        (_latest_intent(tracker) or "").startswith("ask_")
+        and not text.startswith("/")
+        and tracker.get_slot(SLOT_TOPIC) is None
+        and not about_insurance(text)
+    )
 
 
 def _latest_intent(tracker: Tracker) -> str | None:
@@ -188,6 +202,9 @@ class ActionAnswer(Action):
         """Compose the answer from the knowledge base and the user's case."""
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
+        if _off_topic(tracker):
+            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
+            return []
         if (
             _latest_intent(tracker) in (INTENT_INFORM, INTENT_PARAMETERS)
             and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE

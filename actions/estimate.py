@@ -184,7 +184,9 @@ def estimate_events(
     dispatcher.utter_message(
         response=UTTER_ESTIMATE_RESULT,
         lines="\n".join(result.lines),
-        json_message=result.card,
+        # {"data": ...}: Rasa's socket.io output emits the custom payload's keys as
+        # emit() arguments; under "data" the card is what the web client receives.
+        json_message={"data": result.card},
     )
     return [SlotSet(SLOT_TOPIC, TOPIC_ESTIMATE)]
 

@@ -84,6 +84,8 @@ def running_assistant(model: Path = MODEL) -> Iterator[Assistant]:
                     str(RASA),
                     "run",
                     "--enable-api",
+                    "--cors",
+                    "*",
                     "--interface",
                     "127.0.0.1",
                     "--port",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the action server and the Rasa server (REST + socket.io channels, HTTP API) in
-# the foreground until Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+# the foreground until Ctrl-C, and the web chat pages (web/) on WEB_PORT. Ports:
+# RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/servers.sh
@@ -11,6 +12,12 @@ trap 'kill $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || tr
 wait_for "http://127.0.0.1:$ACTION_PORT/health" 120 "$actions_pid" || {
   echo "The action server did not start." >&2; exit 1; }
 
-echo "Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io), action server on :$ACTION_PORT. Ctrl-C stops both."
+WEB_PORT=${WEB_PORT:-8080}
+.venv/bin/python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
+web_pid=$!
+trap 'kill $actions_pid $web_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' EXIT
+
+echo "Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io), action server on :$ACTION_PORT."
+echo "Web chat: http://localhost:$WEB_PORT/ (widget) and http://localhost:$WEB_PORT/wechat.html (WeChat-style window). Ctrl-C stops all."
 .venv/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml

@@ -1,5 +1,7 @@
-"""Shared fixtures: the real knowledge base and gazetteer, and a tracker factory."""
+"""Shared fixtures: the real knowledge base and gazetteer, a tracker factory, and
+the real servers (started once, only for the tests that ask for them)."""
 
+import os
 from typing import Any
 
 import pytest
@@ -57,3 +59,17 @@ def make_tracker(
     return Tracker(
         "test-user", all_slots, latest, events, False, None, {}, "action_listen"
     )
+
+
+# The WeChat channel answers only with a token; the servers inherit this one.
+WECHAT_TOKEN = "e2e-wechat-token"
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """The action server and the Rasa server, real, on free loopback ports."""
+    from bench.servers import running_assistant
+
+    os.environ["WECHAT_TOKEN"] = WECHAT_TOKEN
+    with running_assistant() as running:
+        yield running

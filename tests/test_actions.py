@@ -278,3 +278,19 @@ def test_moving_to_another_city_forgets_the_hospital():
     assert slots[SLOT_REGION_TREATMENT] == "110000"
     assert slots[SLOT_HOSPITAL] is None
     assert "【医院】" not in messages[0]["local"]
+
+
+def test_a_first_question_with_no_insurance_word_is_declined():
+    tracker = make_tracker("ask_filing_who", "成都普高有哪些学校500分可以上的")
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == UTTER_OUT_OF_SCOPE
+    assert slots == {}
+
+
+def test_traditional_characters_and_follow_ups_are_not_declined():
+    tracker = make_tracker("ask_filing_how", "異地就醫備案怎麼辦理")
+    assert run(ActionAnswer(), tracker)[0][0]["response"] == UTTER_POLICY_ANSWER
+    follow_up = make_tracker(
+        "ask_materials", "要带些什么东西过去", slots={"topic": "filing_how"}
+    )
+    assert run(ActionAnswer(), follow_up)[0][0]["response"] == UTTER_POLICY_ANSWER

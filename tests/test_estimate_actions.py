@@ -223,7 +223,7 @@ def test_the_estimate_shows_every_step_and_a_card():
     assert "乘以报销比例80%" in lines
     assert "医保基金大约支付39,200.00元，自己负担大约10,800.00元" in lines
     assert "来源：《广州职工医保住院支付比例（2023）》" in lines
-    card = message["custom"]
+    card = message["custom"]["data"]
     assert card["type"] == "estimate" and card["fund"] == ["39200.00", "39200.00"]
 
 

@@ -1,17 +1,4 @@
-"""One real assistant (action server + Rasa server) for the end-to-end tests."""
+"""The end-to-end tests use the `assistant` fixture of tests/conftest.py: one real
+action server and Rasa server for the whole session."""
 
-import os
-
-import pytest
-
-from bench.servers import running_assistant
-
-# The WeChat channel answers only with a token; the servers inherit this one.
-WECHAT_TOKEN = "e2e-wechat-token"
-
-
-@pytest.fixture(scope="session")
-def assistant():
-    os.environ["WECHAT_TOKEN"] = WECHAT_TOKEN
-    with running_assistant() as running:
-        yield running
+from tests.conftest import WECHAT_TOKEN  # noqa: F401  (the tests sign with it)

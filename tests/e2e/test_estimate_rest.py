@@ -27,7 +27,7 @@ def test_every_fact_in_one_message_gives_the_estimate_at_once(assistant):
     assert "减去起付线1,000.00元" in text and "乘以报销比例80%" in text
     assert "医保基金大约支付29,400.00～39,200.00元" in text
     assert "看上海的目录" in text and "看广州的政策" in text
-    cards = [m["custom"] for m in chat.last if "custom" in m]
+    cards = [m["custom"]["data"] for m in chat.last if "custom" in m]
     assert cards and cards[0]["fund"] == ["29400.00", "39200.00"]
     # corrections recompute with the rest kept
     assert "【估算】广州职工医保（退休），三级医院" in chat("其实我退休了")

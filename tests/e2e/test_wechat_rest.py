@@ -7,7 +7,7 @@ import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 
-from tests.e2e.conftest import WECHAT_TOKEN
+from tests.conftest import WECHAT_TOKEN
 
 
 def signed_query(nonce="e2e"):
