@@ -1,13 +1,17 @@
 """Terminal chat with the assistant through its REST channel.
 
-Buttons are shown as numbered choices; typing the number picks one. Ctrl-D, 再见 or
-退出 ends the chat. Only the standard library is used.
+Buttons are shown as numbered choices; typing the number picks one; an estimate is
+shown as a table. Lines are wrapped by display width (a CJK character takes two
+columns; closing punctuation never starts a line), to the terminal's width, or 76
+columns in a pipe; no escape codes are printed. Ctrl-D, 再见 or 退出 ends the chat.
+Only the standard library is used.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import textwrap
 import unicodedata
@@ -19,6 +23,21 @@ GOODBYE_WORDS = {"再见", "拜拜", "退出", "quit", "exit", "bye"}
 ASK = "你："
 BOT = "助手："
 WIDTH = 76
+# Punctuation that must not start a line (禁则): it stays at the end of the line before.
+_NO_LINE_START = set("，。、；：？！）》」』】…,.;:?!)")
+TABLE_ROWS = (
+    ("总费用", "total"),
+    ("政策范围内费用", "policy_amount"),
+    ("医保基金约支付", "fund"),
+    ("自己负担约", "own"),
+)
+
+
+def terminal_width() -> int:
+    """The terminal's width (40 to 100 columns), or WIDTH when not a terminal."""
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(40, min(100, shutil.get_terminal_size((WIDTH, 24)).columns))
 
 
 def display_width(text: str) -> int:
@@ -32,7 +51,8 @@ def wrap(text: str, width: int = WIDTH, indent: str = "  ") -> list[str]:
     for paragraph in text.splitlines() or [""]:
         line = ""
         for char in paragraph:
-            if display_width(indent + line + char) > width:
+            too_wide = display_width(indent + line + char) > width
+            if too_wide and line and char not in _NO_LINE_START:
                 lines.append(indent + line)
                 line = ""
             line += char
@@ -52,13 +72,42 @@ def send(url: str, sender: str, message: str) -> list[dict]:
         return json.loads(response.read().decode("utf-8"))
 
 
-def show(replies: list[dict]) -> list[dict]:
+def _yuan(value: str) -> str:
+    return f"{float(value):,.2f}元"
+
+
+def estimate_table(card: dict, indent: str = "  ") -> list[str]:
+    """An estimate card as aligned rows: label, then the amount (or the range)."""
+    rows = []
+    for label, key in TABLE_ROWS:
+        value = card.get(key)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            low, high = value
+            value = _yuan(low) if low == high else f"{_yuan(low)} ～ {_yuan(high)}"
+        else:
+            value = _yuan(value)
+        rows.append((label, value))
+    label_width = max((display_width(label) for label, _ in rows), default=0)
+    rule = indent + "-" * (label_width + 2 + max(len(v) for _, v in rows))
+    lines = [rule]
+    for label, value in rows:
+        pad = " " * (label_width - display_width(label))
+        lines.append(f"{indent}{label}{pad}  {value}")
+    return lines + [rule]
+
+
+def show(replies: list[dict], width: int = WIDTH) -> list[dict]:
     """Print the replies; the buttons of the last reply that has some."""
     buttons: list[dict] = []
     for reply in replies:
         if reply.get("text"):
             print(BOT)
-            print("\n".join(wrap(reply["text"])))
+            print("\n".join(wrap(reply["text"], width)))
+        card = (reply.get("custom") or {}).get("data") or {}
+        if card.get("type") == "estimate" and card.get("fund"):
+            print("\n".join(estimate_table(card)))
         if reply.get("buttons"):
             buttons = reply["buttons"]
             for number, button in enumerate(buttons, start=1):
@@ -90,7 +139,7 @@ def main() -> int:
         if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
             message = buttons[int(text) - 1].get("payload", text)
         try:
-            buttons = show(send(args.url, sender, message))
+            buttons = show(send(args.url, sender, message), terminal_width())
         except (urllib.error.URLError, OSError) as error:
             print(f"  （暂时连不上助手：{error}。请稍后再试。）")
         if text.lower() in GOODBYE_WORDS:

@@ -1,0 +1,48 @@
+"""The terminal chat client: wrapping, numbered choices and the estimate table."""
+
+import re
+
+from scripts.chat_client import display_width, estimate_table, show, wrap
+
+CARD = {
+    "type": "estimate",
+    "total": "50000.00",
+    "policy_amount": "50000.00",
+    "fund": ["29400.00", "39200.00"],
+    "own": ["10800.00", "20600.00"],
+}
+
+
+def test_lines_fit_the_width_and_punctuation_never_starts_one():
+    text = "异地就医备案就是出发前向参保地医保部门登记要去哪里看病，网上就能办。" * 3
+    lines = wrap(text, width=30)
+    assert all(display_width(line) <= 31 for line in lines)
+    assert not any(line.strip()[0] in "，。" for line in lines)
+    assert "".join(line.strip() for line in lines) == text
+
+
+def test_the_estimate_is_an_aligned_table():
+    lines = estimate_table(CARD)
+    assert lines[2] == "  政策范围内费用  50,000.00元"
+    assert lines[3] == "  医保基金约支付  29,400.00元 ～ 39,200.00元"
+    assert lines[4] == "  自己负担约      10,800.00元 ～ 20,600.00元"
+    # the amounts start in one column, whatever the label's width
+    starts = {
+        display_width(line[: re.search(r"\d", line).start()]) for line in lines[1:-1]
+    }
+    assert len(starts) == 1
+
+
+def test_show_prints_text_choices_and_the_table_without_escape_codes(capsys):
+    buttons = show(
+        [
+            {"text": "结果如下"},
+            {"custom": {"data": CARD}},
+            {"text": "选一个", "buttons": [{"title": "在职", "payload": "在职"}]},
+        ]
+    )
+    out = capsys.readouterr().out
+    assert "医保基金约支付  29,400.00元 ～ 39,200.00元" in out
+    assert "  [1] 在职" in out and "（输入编号选择）" in out
+    assert "\x1b" not in out
+    assert buttons == [{"title": "在职", "payload": "在职"}]
