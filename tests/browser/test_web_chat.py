@@ -146,3 +146,36 @@ def test_wechat_window_estimate_card_elder_mode_and_copy(
     page.screenshot(path=str(shots / f"{name}.png"))
     assert dialogs == []
     context.close()
+
+
+def test_typing_indicator_and_reconnecting_after_the_connection_drops(
+    browser, pages, assistant
+):
+    context, page, _ = open_page(browser, pages, assistant, "wechat.html", PHONE)
+    page.wait_for_selector(".yy-bot .yy-bubble")
+    # the indicator shows as the message leaves (checked in the same tick) ...
+    shown = page.evaluate(
+        """() => {
+            const field = document.querySelector('.yy-field');
+            field.value = '怎么备案';
+            document.querySelector('.yy-input').requestSubmit();
+            return !document.querySelector('.yy-typing').hidden;
+        }"""
+    )
+    assert shown
+    # ... and goes when the answer is there
+    page.wait_for_selector(".yy-typing", state="hidden", timeout=30000)
+    # offline: the page says so; back online: it reconnects and the chat goes on
+    context.set_offline(True)
+    page.wait_for_function(
+        "document.querySelector('.yy-status').innerText.includes('连接中断')",
+        timeout=30000,
+    )
+    context.set_offline(False)
+    page.wait_for_function(
+        "document.querySelector('.yy-status').innerText.includes('已重新连接')",
+        timeout=60000,
+    )
+    ask(page, "医保卡在外地能用吗")
+    assert "备案" in page.locator(".yy-bot .yy-bubble").last.inner_text()
+    context.close()
