@@ -10,6 +10,7 @@ MODEL := models/current.tar.gz
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export TRACKER_DB ?= var/conversations.db
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 # same data, same model: TensorFlow picks deterministic kernels

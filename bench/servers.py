@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +22,11 @@ RASA = Path(sys.executable).parent / "rasa"
 
 @dataclass
 class Assistant:
-    """A running assistant: where to reach it."""
+    """A running assistant: where to reach it, and how to restart its Rasa server."""
 
     url: str
     action_url: str
+    restart_rasa: Callable[[], None] = lambda: None
 
 
 def free_port() -> int:
@@ -61,6 +62,7 @@ def running_assistant(model: Path = MODEL) -> Iterator[Assistant]:
     env = dict(
         os.environ,
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        TRACKER_DB=str(logs / "conversations.db"),
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -78,36 +80,46 @@ def running_assistant(model: Path = MODEL) -> Iterator[Assistant]:
             )
         )
         rasa_log = logs / "rasa.log"
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(RASA),
-                    "run",
-                    "--enable-api",
-                    "--cors",
-                    "*",
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(rasa_port),
-                    "--model",
-                    str(model),
-                    "--credentials",
-                    "credentials.yml",
-                    "--endpoints",
-                    "endpoints.yml",
-                ],
+        rasa_command = [
+            str(RASA),
+            "run",
+            "--enable-api",
+            "--cors",
+            "*",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(rasa_port),
+            "--model",
+            str(model),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ]
+
+        def start_rasa() -> subprocess.Popen:
+            return subprocess.Popen(
+                rasa_command,
                 cwd=ROOT,
                 env=env,
-                stdout=rasa_log.open("w"),
+                stdout=rasa_log.open("a"),
                 stderr=subprocess.STDOUT,
             )
-        )
+
+        processes.append(start_rasa())
         action_url = f"http://127.0.0.1:{action_port}"
         url = f"http://127.0.0.1:{rasa_port}"
         _wait_until_up(f"{action_url}/health", processes[0], actions_log, 120)
         _wait_until_up(f"{url}/status", processes[1], rasa_log, 240)
-        yield Assistant(url=url, action_url=action_url)
+
+        def restart_rasa() -> None:
+            processes[1].terminate()
+            processes[1].wait(timeout=30)
+            processes[1] = start_rasa()
+            _wait_until_up(f"{url}/status", processes[1], rasa_log, 240)
+
+        yield Assistant(url=url, action_url=action_url, restart_rasa=restart_rasa)
     finally:
         for process in processes:
             process.terminate()
