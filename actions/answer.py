@@ -209,10 +209,12 @@ class ActionAnswer(Action):
             _latest_intent(tracker) in (INTENT_INFORM, INTENT_PARAMETERS)
             and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE
         ):
-            places = _places(tracker, tracker.latest_message.get("entities", []), True)
-            again = reestimate(dispatcher, tracker, places[2])
+            *_, moved = _places(
+                tracker, tracker.latest_message.get("entities", []), True
+            )
+            again = reestimate(dispatcher, tracker, moved)
             if again is not None:
-                return places[2] + again
+                return moved + again
         topic = _topic_for(kb, tracker)
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.calculator.normalize import (
+    Amount,
     InvalidAmount,
     parse_amount,
     parse_filing,
@@ -204,12 +205,18 @@ def figures_from_text(text: str) -> dict[str, str]:
     ):
         if key in amounts:
             slots[slot] = str(amounts[key].value)
-    if "total" in amounts and amounts["total"].approximate:
-        slots[SLOT_ESTIMATE_TOTAL_SAID] = text
+    if "total" in amounts:
+        slots[SLOT_ESTIMATE_TOTAL_SAID] = _said_if_approximate(amounts["total"], text)
     ratio = stated_ratio(text)
     if ratio is not None:
         slots[SLOT_ESTIMATE_RATIO] = str(ratio)
     return slots
+
+
+def _said_if_approximate(amount: Amount, said: str) -> str | None:
+    """What the user said for a total, kept only when it was approximate (两万多): a
+    later exact total must not be shown as "你说的是两万多"."""
+    return said if amount.approximate else None
 
 
 def _hospital(tracker: Tracker) -> Hospital | None:
@@ -224,11 +231,8 @@ def _hospital(tracker: Tracker) -> Hospital | None:
 def _treatment_place(tracker: Tracker) -> str | None:
     """The treatment place the latest message gives: a place named as such (or
     without a role, once the insured place is known), or a named hospital's city."""
-    regions = _entities(tracker, ENTITY_REGION)
-    if not regions and _hospital(tracker) is None:
-        return None
     _, treatment = resolve_regions(
-        regions,
+        _entities(tracker, ENTITY_REGION),
         tracker.get_slot(SLOT_REGION_INSURED),
         tracker.get_slot(SLOT_REGION_TREATMENT),
         default_gazetteer(),
@@ -512,12 +516,10 @@ class ValidateEstimateForm(FormValidationAction):
                 + f"_{error.reason}"
             )
             return {SLOT_ESTIMATE_TOTAL: None}
-        said = (
-            str(value)
-            if amount.approximate
-            else tracker.get_slot(SLOT_ESTIMATE_TOTAL_SAID)
-        )
-        return {SLOT_ESTIMATE_TOTAL: str(amount.value), SLOT_ESTIMATE_TOTAL_SAID: said}
+        return {
+            SLOT_ESTIMATE_TOTAL: str(amount.value),
+            SLOT_ESTIMATE_TOTAL_SAID: _said_if_approximate(amount, str(value)),
+        }
 
     def validate_estimate_deductible(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

@@ -246,3 +246,26 @@ def test_a_new_total_after_the_estimate_recomputes_it():
     messages, slots = run(ActionAnswer(), tracker)
     assert slots[SLOT_ESTIMATE_TOTAL] == "60000"
     assert "总费用：60,000.00元" in messages[0]["lines"]
+
+
+def test_an_exact_total_replaces_an_approximate_one_and_what_was_said():
+    tracker = make_tracker(
+        "inform",
+        "3万",
+        slots={
+            **LHASA_CASE,
+            "estimate_total_said": "两万多",
+            "requested_slot": "estimate_total",
+        },
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots[SLOT_ESTIMATE_TOTAL] == "30000"
+    assert slots[SLOT_ESTIMATE_TOTAL_SAID] is None
+    corrected = make_tracker(
+        "inform",
+        "总共花了6万",
+        slots={**GUANGZHOU_CASE, "estimate_total_said": "两万多", "topic": "estimate"},
+    )
+    messages, slots = run(ActionAnswer(), corrected)
+    assert slots[SLOT_ESTIMATE_TOTAL_SAID] is None
+    assert "你说的是" not in messages[0]["lines"]
