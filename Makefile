@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
-        rasa-test e2e web browser bench kb-report clean
+        rasa-test e2e web browser services scale bench kb-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,8 +55,8 @@ actions: install ## run only the action server
 test: install lint unit validate $(MODEL) rasa-test e2e ## run the whole test suite
 
 lint: install
-	@$(VENV)/bin/ruff check actions channels zh_nlu tests bench scripts
-	@$(VENV)/bin/ruff format --check actions channels zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff check actions channels stores zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff format --check actions channels stores zh_nlu tests bench scripts
 
 unit: install
 	@$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
@@ -69,11 +69,17 @@ rasa-test: install $(MODEL)
 	@$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 	  --fail-on-prediction-errors --out results/core
 
-e2e: install web browser $(MODEL)
+e2e: install web browser services $(MODEL)
 	@$(PY) -m pytest -q tests/e2e tests/browser
 
 web: ## build the web chat (widget and WeChat-style window) into web/dist with npm
 	@bash scripts/web.sh
+
+services: ## make sure Debian's PostgreSQL, Redis and nginx are there for the scale-out tests (installs them as root)
+	@bash scripts/services.sh
+
+scale: install services $(MODEL) ## two Rasa replicas, two action servers, PostgreSQL, Redis and nginx on loopback, until Ctrl-C
+	@$(PY) -m bench.cluster --port $(RASA_PORT)
 
 browser: ## make sure Debian's Chromium is there for the browser tests (installs it as root)
 	@bash scripts/browser.sh

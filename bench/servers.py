@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.processes import ROOT, Service, free_port, http_ready
+
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
+
+__all__ = ["Assistant", "MODEL", "free_port", "running_assistant"]
 
 
 @dataclass
@@ -34,26 +33,61 @@ class Assistant:
     logs: Path | None = None
 
 
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def server_env(**settings: str) -> dict[str, str]:
+    """The environment of the servers: this one, quiet, with these settings."""
+    return dict(
+        os.environ,
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        **settings,
+    )
 
 
-def _wait_until_up(
-    url: str, process: subprocess.Popen, log: Path, seconds: float
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(url, timeout=1)
-            return
-        time.sleep(0.5)
-    raise RuntimeError(
-        f"{url}: no answer after {seconds} s:\n{log.read_text()[-3000:]}"
+def action_server(port: int, logs: Path, env: dict[str, str], name: str) -> Service:
+    """The action server (rasa-sdk) on a loopback port."""
+    return Service(
+        name=name,
+        command=[str(RASA), "run", "actions", "--port", str(port)],
+        log=logs / f"{name}.log",
+        ready=http_ready(f"http://127.0.0.1:{port}/health"),
+        env=env,
+        start_seconds=120,
+    )
+
+
+def rasa_server(
+    port: int,
+    logs: Path,
+    env: dict[str, str],
+    name: str,
+    model: Path = MODEL,
+    endpoints: str = "endpoints.yml",
+) -> Service:
+    """The Rasa server (channels of credentials.yml, HTTP API) on a loopback port."""
+    return Service(
+        name=name,
+        command=[
+            str(RASA),
+            "run",
+            "--enable-api",
+            "--cors",
+            "*",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--model",
+            str(model),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            endpoints,
+        ],
+        log=logs / f"{name}.log",
+        ready=http_ready(f"http://127.0.0.1:{port}/status"),
+        env=env,
+        start_seconds=240,
     )
 
 
@@ -71,98 +105,28 @@ def running_assistant(
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
     logs = Path(tempfile.mkdtemp(prefix="assistant-logs-"))
-    server_env = dict(
-        os.environ,
-        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-        TRACKER_DB=str(logs / "conversations.db"),
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="3",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-    )
-    server_env.update(env or {})
-    processes: list[subprocess.Popen] = []
+    settings = {
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB": str(logs / "conversations.db"),
+        **(env or {}),
+    }
+    environment = server_env(**settings)
+    actions = action_server(action_port, logs, environment, "actions")
+    rasa = rasa_server(rasa_port, logs, environment, "rasa", model, endpoints)
     try:
-        actions_log = logs / "actions.log"
-
-        def start_action_server() -> subprocess.Popen:
-            return subprocess.Popen(
-                [str(RASA), "run", "actions", "--port", str(action_port)],
-                cwd=ROOT,
-                env=server_env,
-                stdout=actions_log.open("a"),
-                stderr=subprocess.STDOUT,
-            )
-
-        processes.append(start_action_server())
-        rasa_log = logs / "rasa.log"
-        rasa_command = [
-            str(RASA),
-            "run",
-            "--enable-api",
-            "--cors",
-            "*",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(rasa_port),
-            "--model",
-            str(model),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            endpoints,
-        ]
-
-        def start_rasa() -> subprocess.Popen:
-            return subprocess.Popen(
-                rasa_command,
-                cwd=ROOT,
-                env=server_env,
-                stdout=rasa_log.open("a"),
-                stderr=subprocess.STDOUT,
-            )
-
-        processes.append(start_rasa())
-        action_url = f"http://127.0.0.1:{action_port}"
-        url = f"http://127.0.0.1:{rasa_port}"
-        _wait_until_up(f"{action_url}/health", processes[0], actions_log, 120)
-        _wait_until_up(f"{url}/status", processes[1], rasa_log, 240)
-
-        def restart_rasa() -> None:
-            _stop(processes[1])
-            processes[1] = start_rasa()
-            _wait_until_up(f"{url}/status", processes[1], rasa_log, 240)
-
-        def stop_actions() -> None:
-            _stop(processes[0])
-
-        def start_actions() -> None:
-            if processes[0].poll() is None:
-                return
-            processes[0] = start_action_server()
-            _wait_until_up(f"{action_url}/health", processes[0], actions_log, 120)
-
+        actions.start(wait=False)
+        rasa.start(wait=False)
+        actions.wait_until_ready()
+        rasa.wait_until_ready()
         yield Assistant(
-            url=url,
-            action_url=action_url,
-            restart_rasa=restart_rasa,
-            stop_actions=stop_actions,
-            start_actions=start_actions,
-            pids=lambda: {"rasa": processes[1].pid, "actions": processes[0].pid},
+            url=f"http://127.0.0.1:{rasa_port}",
+            action_url=f"http://127.0.0.1:{action_port}",
+            restart_rasa=rasa.restart,
+            stop_actions=actions.stop,
+            start_actions=actions.start,
+            pids=lambda: {"rasa": rasa.pid, "actions": actions.pid},
             logs=logs,
         )
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            _stop(process)
-
-
-def _stop(process: subprocess.Popen, seconds: float = 20) -> None:
-    """Terminate a server and wait for it; kill it if it does not go."""
-    process.terminate()
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        rasa.stop()
+        actions.stop()
