@@ -62,7 +62,7 @@ def test_the_load_balancer_spreads_one_conversation_over_both_replicas(cluster):
         for text in ("帮我算算能报多少", "广州", "职工医保", "在职", "三甲")
     ]
     assert "备案的情况" in answers[-1]
-    state = tracker(cluster.url, user)
+    state = tracker(cluster.replica_urls[0], user)
     assert state["slots"]["hospital_level"] in (3, "3")
     assert state["slots"]["person_status"] == "in_service"
     with access_log.open(encoding="utf-8") as log:
@@ -94,7 +94,7 @@ def test_turns_sent_to_both_replicas_at_once_are_all_kept_in_order(cluster):
             )
         )
     assert all(reply_text(reply) for reply in replies)
-    events = tracker(cluster.url, user)["events"]
+    events = tracker(cluster.replica_urls[1], user)["events"]
     said = [event["text"] for event in events if event["event"] == "user"]
     assert sorted(said[1:]) == sorted(questions)
     # the lock store ordered the turns: each user message is followed by its answer
@@ -102,6 +102,13 @@ def test_turns_sent_to_both_replicas_at_once_are_all_kept_in_order(cluster):
     for position, kind in enumerate(kinds[:-1]):
         if kind == "user":
             assert kinds[position + 1] == "bot"
+
+
+def test_only_the_channels_are_public_behind_the_load_balancer(cluster):
+    for path in ("/conversations/someone/tracker", "/model/parse", "/status"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{cluster.url}{path}", timeout=10)
+        assert refused.value.code == 404
 
 
 def test_a_replica_going_away_mid_conversation_loses_nothing(cluster):
@@ -129,6 +136,6 @@ def test_a_postgresql_restart_mid_form_is_survived(cluster):
     first, second = cluster.replica_urls
     assert "几级医院" in reply_text(say(first, user, "城乡居民医保"))
     assert "备案的情况" in reply_text(say(second, user, "三级"))
-    state = tracker(cluster.url, user)
+    state = tracker(cluster.replica_urls[0], user)
     assert state["slots"]["region_insured"] == "510100"  # 成都
     assert state["slots"]["insurance_scheme"] == "resident"
