@@ -1,37 +1,156 @@
-"""Rasa's socket.io channel with its session room joined properly.
+"""Rasa's socket.io channel with its session room joined properly, behind the guard.
 
 Rasa 3.6 calls python-socketio's `enter_room` without awaiting it; in the
 python-socketio the lock pins (5.x) it is a coroutine, so with `session_persistence`
 the client never joins its session's room and never hears the bot's replies. This
-channel registers a `session_request` handler that awaits it; everything else is
-Rasa's own channel, under the same name and path.
+channel registers a `session_request` handler that awaits it.
+
+It also replaces the `user_uttered` handler, so every message passes the guard
+(channels/guard.py: rate limit, normalisation, empty and too long messages,
+personal data, typed `/intent{...}`) and an apology follows when the assistant
+fails to answer. Malformed events (not an object, no session id, a session id that
+is too long, metadata that is not an object) are ignored with a warning instead of
+raising in the handler. Everything else is Rasa's own channel, under the same name
+and path.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
-from sanic import Blueprint
+from rasa.core.channels.socketio import SocketIOOutput
+from sanic import Blueprint, Sanic
+
+from channels.guard import (
+    USER_TEXTS,
+    Guard,
+    GuardSettings,
+    agent_of,
+    offered_payloads,
+    run_assistant,
+    valid_sender,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class CountingSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output that counts the bot's responses it sends."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's output, with a counter."""
+        super().__init__(*args, **kwargs)
+        self.sent = 0
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one of the bot's responses, counting it."""
+        self.sent += 1
+        await super().send_response(recipient_id, message)
+
+
+def _metadata(raw: Any) -> dict[str, Any]:
+    """The event's metadata as an object ({} when it is anything else)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
 
 
 class SocketIOInput(RasaSocketIOInput):
     """socket.io in and out (the web widget and the WeChat-style window use it)."""
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
+        """Rasa's settings, plus the guard's (see channels/guard.py)."""
+        channel = super().from_credentials(credentials)
+        channel.guard = Guard(
+            cls.name(), GuardSettings.from_credentials(credentials or {})
+        )
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's channel with a guard (default settings until from_credentials)."""
+        super().__init__(*args, **kwargs)
+        self.guard = Guard(self.name())
+        self.app: Sanic | None = None
+
+    async def guarded_message(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        output: CountingSocketIOOutput,
+        sender_id: str,
+        text: Any,
+        metadata: dict[str, Any],
+    ) -> None:
+        """Screen one message, let the assistant answer it, apologise if it fails."""
+        agent = agent_of(self.app)
+        screened = await self.guard.screen(
+            sender_id,
+            text if isinstance(text, str) else "",
+            offered=lambda: offered_payloads(agent, sender_id),
+        )
+        if screened.reply is not None:
+            await output.send_text_message(sender_id, screened.reply)
+            return
+        if screened.notice:
+            await output.send_text_message(sender_id, screened.notice)
+        message = UserMessage(
+            screened.text,
+            output,
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+        if await run_assistant(on_new_message, message, lambda: output.sent):
+            await output.send_text_message(sender_id, USER_TEXTS["unavailable"])
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        """Rasa's blueprint, with a session_request handler that joins the room."""
+        """Rasa's blueprint, with a session_request handler that joins the room and
+        a guarded user_uttered handler."""
         webhook = super().blueprint(on_new_message)
         sio = self.sio
 
-        async def session_request(sid: str, data: dict | None) -> None:
-            data = data or {}
-            if not data.get("session_id"):
+        @webhook.listener("before_server_start")
+        async def remember_app(app: Sanic, _: Any) -> None:
+            self.app = app  # the agent lives on app.ctx.agent
+
+        async def handle_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                logger.warning("socket.io: ignored a message that is not an object")
+                return
+            if self.session_persistence:
+                sender_id = data.get("session_id")
+                if not isinstance(sender_id, str) or not valid_sender(sender_id):
+                    logger.warning("socket.io: ignored a message without a session")
+                    return
+            else:
+                sender_id = sid
+            output = CountingSocketIOOutput(sio, self.bot_message_evt)
+            await self.guarded_message(
+                on_new_message,
+                output,
+                sender_id,
+                data.get("message"),
+                _metadata(data.get(self.metadata_key)),
+            )
+
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
+
+        async def session_request(sid: str, data: Any) -> None:
+            data = dict(data) if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or not valid_sender(session_id):
                 data["session_id"] = uuid.uuid4().hex
             if self.session_persistence:
                 joined = sio.enter_room(

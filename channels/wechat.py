@@ -15,6 +15,11 @@ defusedxml, so no DTD, external entity or entity expansion ever reaches a parser
 - WeChat text has no buttons: choices are sent as numbered lines, and a reply of "1",
   "2" ... picks the matching choice.
 - Requests with a bad signature or a stale timestamp are rejected (403).
+- Every message passes the guard (channels/guard.py): per-openid rate limit,
+  normalisation, empty and too long messages, personal data hidden (and the user
+  told), a typed `/intent{...}` made plain text (a number picking a choice is the
+  channel's own doing and is trusted); when the assistant fails to answer (the
+  action server is down) the reply is an apology pointing to the official channels.
 
 Configure in credentials.yml (`channels.wechat.WeChatInput`) or with the environment
 variables WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET and WECHAT_AES_KEY; nothing
@@ -45,6 +50,16 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
+
+from channels.guard import (
+    USER_TEXTS,
+    Guard,
+    GuardSettings,
+    agent_of,
+    normalize_text,
+    offered_payloads,
+    run_assistant,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +178,7 @@ class WeChatInput(InputChannel):
             reply_timeout=float(
                 credentials.get("reply_timeout") or REPLY_TIMEOUT_SECONDS
             ),
+            guard=Guard(CHANNEL_NAME, GuardSettings.from_credentials(credentials)),
         )
 
     def __init__(
@@ -174,6 +190,7 @@ class WeChatInput(InputChannel):
         reply_timeout: float = REPLY_TIMEOUT_SECONDS,
         customer_service: CustomerService | None = None,
         clock: Callable[[], float] = time.time,
+        guard: Guard | None = None,
     ) -> None:
         """A channel for one Official Account."""
         self.token = token
@@ -184,6 +201,7 @@ class WeChatInput(InputChannel):
             app_id, app_secret
         )
         self.clock = clock
+        self.guard = guard or Guard(CHANNEL_NAME)
         self._seen = _Seen()
         self._choices: dict[str, list[str]] = {}
         self._pending: set[asyncio.Task] = set()
@@ -234,19 +252,29 @@ class WeChatInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         openid: str,
         text: str,
+        agent: Any = None,
     ) -> str:
-        collector = CollectingOutputChannel()
-        await on_new_message(
-            UserMessage(
-                self._picked(openid, text),
-                collector,
-                sender_id=openid,
-                input_channel=CHANNEL_NAME,
-            )
+        said = normalize_text(text)
+        picked = self._picked(openid, said)
+        screened = await self.guard.screen(
+            openid,
+            picked,
+            offered=lambda: offered_payloads(agent, openid),
+            trusted=picked != said,
         )
+        if screened.reply is not None:
+            return screened.reply  # the choices last offered stay valid
+        collector = CollectingOutputChannel()
+        message = UserMessage(
+            screened.text, collector, sender_id=openid, input_channel=CHANNEL_NAME
+        )
+        if await run_assistant(
+            on_new_message, message, lambda: len(collector.messages)
+        ):
+            await collector.send_text_message(openid, USER_TEXTS["unavailable"])
         reply, choices = render_for_wechat(collector.messages)
         self._choices[openid] = choices
-        return reply
+        return f"{screened.notice}\n\n{reply}" if screened.notice else reply
 
     async def _deliver_later(self, task: asyncio.Task, openid: str) -> None:
         try:
@@ -316,10 +344,12 @@ class WeChatInput(InputChannel):
             if not self._seen.add(key):
                 return response.text(SUCCESS)  # a retry: already being answered
             text = self._text_of(message)
-            if not text or not text.strip():
+            if text is None:
                 return self._reply(message, ONLY_TEXT, request)
             task = asyncio.ensure_future(
-                self._answer(on_new_message, message.source, text)
+                self._answer(
+                    on_new_message, message.source, text, agent_of(request.app)
+                )
             )
             try:
                 reply = await asyncio.wait_for(

@@ -12,6 +12,7 @@ import pytest
 from sanic import Sanic
 from wechatpy.crypto import WeChatCrypto
 
+from channels.guard import MAX_MESSAGE_CHARS, USER_TEXTS, Guard, GuardSettings
 from channels.wechat import (
     CHOOSE_BY_NUMBER,
     ONLY_TEXT,
@@ -293,3 +294,79 @@ def test_render_joins_texts_and_numbers_the_last_buttons():
     )
     assert text == f"第一段\n\n第二段\n\n{CHOOSE_BY_NUMBER}\n1. 甲"
     assert payloads == ["/a"]
+
+
+# the guard (channels/guard.py) in front of the WeChat channel
+
+
+def guarded_app(assistant, **settings):
+    channel = WeChatInput(
+        token=TOKEN,
+        app_id=APP_ID,
+        reply_timeout=2.0,
+        customer_service=FakeCustomerService(),
+        guard=Guard("wechat", GuardSettings(**settings)),
+    )
+    app = Sanic(f"wechat_test_{next(_apps)}")
+    app.blueprint(channel.blueprint(assistant), url_prefix="/webhooks/wechat")
+    return app
+
+
+def test_empty_and_too_long_texts_get_the_guards_reply_without_the_assistant():
+    assistant = FakeAssistant()
+    app, _ = make_app(assistant)
+    empty = reply_content(post(app, text_xml("\u200b \u3000", "6001"), query()).text)
+    assert empty == USER_TEXTS["empty"]
+    long_text = "医" * (MAX_MESSAGE_CHARS + 1)
+    too_long = reply_content(post(app, text_xml(long_text, "6002"), query()).text)
+    assert too_long == USER_TEXTS["too_long"].format(limit=MAX_MESSAGE_CHARS)
+    assert assistant.heard == []
+
+
+def test_personal_data_is_hidden_from_the_assistant_and_the_user_told():
+    assistant = FakeAssistant()
+    app, _ = make_app(assistant)
+    content = reply_content(
+        post(app, text_xml("身份证11010519491231002X能用吗", "6101"), query()).text
+    )
+    assert assistant.heard == ["身份证＊＊＊能用吗"]
+    notice, answer = content.split("\n\n", 1)
+    assert notice.startswith("为保护你的隐私") and "身份证号" in notice
+    assert answer == "收到：身份证＊＊＊能用吗"
+
+
+def test_typed_intents_are_plain_text_but_a_number_picks_a_slash_payload():
+    buttons = [
+        {"title": "已备案", "payload": '/inform{"filing_status": "filed"}'},
+        {"title": "急诊", "payload": '/inform{"filing_status": "emergency"}'},
+    ]
+    assistant = FakeAssistant(buttons=buttons)
+    app, _ = make_app(assistant)
+    post(app, text_xml('/inform{"filing_status": "filed"}', "6201"), query())
+    post(app, text_xml("／greet", "6202"), query())
+    post(app, text_xml("２", "6203"), query())  # a full-width digit picks too
+    assert assistant.heard == [
+        'inform{"filing_status": "filed"}',
+        "greet",
+        '/inform{"filing_status": "emergency"}',
+    ]
+
+
+def test_each_openid_is_rate_limited_politely():
+    assistant = FakeAssistant()
+    app = guarded_app(assistant, rate_limit=2)
+    replies = [
+        reply_content(post(app, text_xml("在吗", f"630{n}"), query()).text)
+        for n in range(3)
+    ]
+    assert replies == ["收到：在吗", "收到：在吗", USER_TEXTS["rate_limited"]]
+    assert assistant.heard == ["在吗", "在吗"]
+
+
+def test_an_assistant_that_says_nothing_is_followed_by_an_apology():
+    async def silent(message):
+        return None
+
+    app, _ = make_app(silent)
+    content = reply_content(post(app, text_xml("能报多少", "6401"), query()).text)
+    assert content == USER_TEXTS["unavailable"]

@@ -170,7 +170,7 @@ class Chat {
     const form = el("form", "yy-input");
     this.input = el("textarea", "yy-field");
     this.input.rows = 1;
-    this.input.maxLength = 1000;
+    this.input.maxLength = 500; // the channels refuse longer messages (channels/guard.py)
     this.input.placeholder = TEXT.placeholder;
     this.input.setAttribute("aria-label", "输入你的问题");
     const send = el("button", "yy-send", TEXT.send);

@@ -1,0 +1,599 @@
+"""Hostile input against the real servers: the guard in front of the channels.
+
+The battery sends over two hundred generated cases through the REST webhook, each
+from its own sender (so the rate limit stays out of the way): empty and whitespace
+messages, messages of 10 000 characters and more, emoji only, control and zero-width
+characters, right-to-left text, HTML and script tags, SQL fragments, JSON-breaking
+quotes, other languages, personal data, typed `/intent{...}` syntax, broken UTF-8,
+malformed, non-object and oversized JSON bodies, and missing or bad senders and
+messages. Every answer must be a well-formed JSON list of messages or a clear 4xx
+with a JSON error, never a 5xx, and the next normal question in the same
+conversation must still get a proper answer. The cases run a few at a time (the
+server is one process) and each is then reported as its own test.
+
+Then the guard's other promises, one test each: the rate limit, the apology while
+the action server is down and the recovery after it, personal data kept out of the
+tracker store and the logs, typed intents refused while real button clicks work, and
+the guard on the socket.io channel too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import http.client
+import json
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bench.rest import reply_text, say
+from channels.guard import MAX_MESSAGE_CHARS, RATE_LIMIT_MESSAGES, USER_TEXTS
+
+NORMAL = "江苏医保在上海住院能直接结算吗"
+OUT_OF_SCOPE = "不在我能回答的范围内"
+GUARD_TEXTS = {
+    USER_TEXTS["empty"],
+    USER_TEXTS["rate_limited"],
+    USER_TEXTS["unavailable"],
+    USER_TEXTS["too_long"].format(limit=MAX_MESSAGE_CHARS),
+}
+DANGEROUS = re.compile(
+    r"<\s*(script|img|svg|iframe|object|embed|style|link|meta)\b|on\w+\s*=|javascript:",
+    re.IGNORECASE,
+)
+WORKERS = 3
+
+
+def new_sender(kind: str = "hostile") -> str:
+    return f"{kind}-{uuid.uuid4().hex[:12]}"
+
+
+def proper_answer(texts: list[str]) -> bool:
+    """A real answer to NORMAL: not a guard text, not declined, with the channel."""
+    text = "\n".join(texts)
+    return (
+        bool(text.strip())
+        and not any(t in text for t in GUARD_TEXTS)
+        and OUT_OF_SCOPE not in text
+        and ("12393" in text or "国家医保服务平台" in text)
+    )
+
+
+# the cases
+
+
+@dataclass
+class Case:
+    """One hostile request: a message (sent as JSON) or a raw body."""
+
+    id: str
+    message: Any = None  # sent as {"sender": <new>, "message": message}
+    body: bytes | None = None  # sent as it is (the sender inside, if any)
+    content_type: str = "application/json"
+    expect: str = "reply"  # "reply", "answer" (a proper answer), "4xx", or a text
+    chunked: bool = False
+
+
+def _messages() -> list[Case]:
+    cases: list[Case] = []
+
+    def add(group: str, messages: list[Any], expect: str = "reply") -> None:
+        for index, message in enumerate(messages):
+            cases.append(Case(f"{group}-{index}", message=message, expect=expect))
+
+    add(
+        "empty",
+        ["", " ", "   ", "\n", "\r\n\r\n", "\t\t", "\u3000\u3000", "\u00a0",
+         "\u200b", "\u200b\u200c\u200d\u2060", "\ufeff", "\x00", "\x1b", " \n\t \u3000 ",
+         "\u202e\u202c", "/", "／", " / ／ "],
+        expect=USER_TEXTS["empty"],
+    )  # fmt: skip
+    too_long = USER_TEXTS["too_long"].format(limit=MAX_MESSAGE_CHARS)
+    add(
+        "long",
+        ["医保" * 5000, "a" * 10_001, "😀" * 10_000, "医" * (MAX_MESSAGE_CHARS + 1),
+         (NORMAL + "，") * 700, "<script>" * 2000, "' OR 1=1 -- " * 1000,
+         "\u0301" * 10_000 + "医" * 600, "1" * 12_000, "\u200b医" * 5000,
+         "/inform" + "{" * 10_000, "𠀀" * 10_000],
+        expect=too_long,
+    )  # fmt: skip
+    add(
+        "emoji",
+        ["😀", "😀😀😀", "👍🏻👍🏿", "👨‍👩‍👧‍👦", "🇨🇳🇺🇸", "🏥💊💉", "❤️", "🙏" * 50,
+         "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "😀\u200d😀", "#️⃣*️⃣", "🤔?"],
+    )  # fmt: skip
+    add(
+        "control",
+        ["江苏医保\x00在上海住院能直接结算吗", "\x1b[31m江苏医保在上海住院能直接结算吗\x1b[0m",
+         "江\u200b苏\u200b医\u200b保在上海住院能直接结算吗", "\ufeff江苏医保在上海住院能直接结算吗",
+         "江苏医保在上海住院能直接结算吗\x07\x08\x7f", "\u202e江苏医保在上海住院能直接结算吗\u202c",
+         "江苏医保\r\n在上海住院\t能直接结算吗", "江苏医保\u2028在上海住院\u2029能直接结算吗",
+         "江苏医保\u00ad在上海住院能直接结算吗", "江苏医保\u2066在上海\u2069住院能直接结算吗",
+         "江苏医保\x85在上海住院能直接结算吗", "江苏医保在上海住院能直接结算吗" + "\u200b" * 1000,
+         "\u200e\u200f江苏医保在上海住院能直接结算吗", "江苏医保\U000e0041在上海住院能直接结算吗",
+         "江苏医保\ufff9在上海\ufffb住院能直接结算吗", "\x1f江苏医保\x1c在上海住院能直接结算吗\x0c"],
+        expect="answer",
+    )  # fmt: skip
+    add(
+        "invisible",
+        ["\ud800", "a\udfffb", "\uffff\ufffe", "\U0010ffff", "\ue000\uf8ff", "�",
+         "Z̸̡̢̛͚̹̰̘̝̖͎̈́̈́̏̈́͗a̸l̸g̸o̸", "a" + "\u0301" * 400],
+    )  # fmt: skip
+    add(
+        "rtl",
+        ["مرحبا، هل يمكنني استخدام التأمين الطبي في شنغهاي؟", "שלום, האם הביטוח עובד בשנגחאי?",
+         "\u202eيمكنني\u202c 江苏医保", "سلام دنیا", "اردو میں سوال", "ܫܠܡܐ",
+         "江苏医保 مرحبا 在上海", "\u200fשלום\u200f"],
+    )  # fmt: skip
+    add(
+        "html",
+        ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+         "<svg/onload=alert(1)>", "<iframe src=javascript:alert(1)>",
+         "javascript:alert(document.cookie)", "<b>江苏医保</b>在上海住院能直接结算吗",
+         "</script><script>alert(1)</script>", "<a href='javascript:alert(1)'>点我</a>",
+         "{{7*7}}", "${7*7}", "<%= 7*7 %>", "<!--", "]]><xml>", "&lt;script&gt;",
+         "<style>*{display:none}</style>", "\"><script>alert(1)</script>",
+         "<body onload=alert(1)>上海</body>", "[点我](javascript:alert(1))",
+         "**粗体** http://evil.example/x"],
+    )  # fmt: skip
+    add(
+        "sql",
+        ["'; DROP TABLE events;--", "1' OR '1'='1", "江苏医保' OR 1=1 --",
+         "UNION SELECT sender_id, data FROM events", "'); DELETE FROM events; --",
+         "admin'--", "1; SELECT pg_sleep(10)", "\" OR \"\"=\"", "%27%20OR%201%3D1",
+         "上海' AND 1=CONVERT(int,@@version)--"],
+    )  # fmt: skip
+    add(
+        "quotes",
+        ['"', "'", '\\"', "\\", '"}]', "{'a':", "\\u0000", '{"message": "x"}',
+         '"sender": "someone-else"', "`rm -rf /`", '\\\\"\\\\', '""""""',
+         "‘’“”「」『』"],
+    )  # fmt: skip
+    add(
+        "languages",
+        ["How do I use my medical insurance in Shanghai?", "上海で医療保険は使えますか",
+         "상하이에서 의료보험을 사용할 수 있나요?", "Могу ли я использовать страховку в Шанхае?",
+         "ฉันใช้ประกันสุขภาพในเซี่ยงไฮ้ได้ไหม", "Tôi có thể dùng bảo hiểm ở Thượng Hải không?",
+         "Kann ich meine Krankenversicherung in Shanghai nutzen?", "¿Puedo usar mi seguro en Shanghái?",
+         "क्या मैं शंघाई में बीमा इस्तेमाल कर सकता हूँ?", "江苏 insurance 在上海 can use 吗",
+         "ཞང་ཧའེ", "ئۇيغۇرچە سوئال"],
+    )  # fmt: skip
+    add(
+        "forced",
+        ['/inform{"region_insured":"北京"}', '/ask_estimate{"estimate_total": 1}',
+         "／greet", "  /restart", "/session_start", "/nlu_fallback", "/out_of_scope@0.1",
+         '/inform{"filing_status":"emergency"}', "/ask_card_elsewhere", "//", "/ask_estimate",
+         '/ask_estimate{"estimate_total": 1, "region_insured": "110000"}', "\u200b/greet",
+         "/goodbye", "⁄greet", '/inform{"region": "110000"}', "/action_restart",
+         "/back", '/inform{"requested_slot": "estimate_total"}', "/stop"],
+    )  # fmt: skip
+    add(
+        "personal",
+        ["我的身份证号是11010519491231002X，在上海住院能直接结算吗",
+         "手机13812345678，江苏医保在上海住院能直接结算吗", "银行卡6222021234567890128能报销吗",
+         "我的社保卡号是A12345678", "+86 139-1234-5678 回电话", "老身份证110105491231002",
+         "卡号 4111 1111 1111 1111", "身份证 110101199003074573 手机 15912345678"],
+    )  # fmt: skip
+    return cases
+
+
+def _json(payload: Any) -> bytes:
+    try:
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: only JSON's \\u escape can carry it
+        return json.dumps(payload).encode("ascii")
+
+
+def _bodies() -> list[Case]:
+    cases: list[Case] = []
+
+    def add(group: str, bodies: list[bytes], expect: str = "4xx", **kw: Any) -> None:
+        for index, body in enumerate(bodies):
+            cases.append(Case(f"{group}-{index}", body=body, expect=expect, **kw))
+
+    add(
+        "utf8",
+        [b'{"sender":"S","message":"\xff"}', b'\xff{"sender":"S","message":"x"}',
+         b'{"sender":"S","message":"\xc0\x80"}', b'{"sender":"S","message":"\xed\xa0\x80"}',
+         b'{"sender":"S","message":"\xe4\xb8"}', b'{"sender":"S","message":"\x80abc"}',
+         '{"sender":"S","message":"医保"}'.encode("gbk"), b'{"sender":"S\xfe","message":"x"}',
+         '{"sender":"S","message":"医保"}'.encode("utf-16")],
+    )  # fmt: skip
+    add(
+        "json",
+        [b'{"sender":"S","message":"x"', b'{"sender":"S","message":"x",}',
+         b"{'sender':'S','message':'x'}", b'{"sender":"S","message":NaN}',
+         b'{"sender":"S","message":Infinity}', b'{"sender":"S",/*c*/"message":"x"}',
+         b"", b"   ", b"undefined", b'{"sender":"S","message":"x"}}', b"{",
+         b'{"sender":"S","message":"x","a":' + b"[" * 30_000 + b"]" * 30_000 + b"}",
+         b'{"sender":"S" "message":"x"}'],
+    )  # fmt: skip
+    # a 5000-digit number: refused where Python limits int digits (3.10.7 and later)
+    add(
+        "json-huge-number",
+        [b'{"sender":"S","message":"x","n":' + b"9" * 5000 + b"}"],
+        expect="4xx" if hasattr(sys, "get_int_max_str_digits") else "reply",
+    )
+    add(
+        "not-object",
+        [b"[]", b'[{"sender":"S","message":"x"}]', b'"x"', b"1", b"null", b"true"],
+    )
+    add(
+        "oversized",
+        [_json({"sender": "S", "message": "x" * (64 * 1024)}),
+         _json({"sender": "S", "message": "医" * 40_000}),
+         _json({"sender": "S", "message": "x", "pad": "y" * 1_000_000})],
+    )  # fmt: skip
+    cases.append(
+        Case("oversized-chunked", body=b"x" * 500_000, expect="4xx", chunked=True)
+    )
+    add(
+        "sender",
+        [b'{"message":"x"}', b'{"sender":"","message":"x"}', b'{"sender":"   ","message":"x"}',
+         b'{"sender":null,"message":"x"}', b'{"sender":1,"message":"x"}',
+         b'{"sender":[],"message":"x"}', b'{"sender":{},"message":"x"}',
+         b'{"sender":true,"message":"x"}', _json({"sender": "s" * 200, "message": "x"}),
+         b'{"sender":"a\\u0000b","message":"x"}', b'{"sender":"\\ud800","message":"x"}',
+         b'{"sender":"a\\u200bb","message":"x"}'],
+    )  # fmt: skip
+    add(
+        "message",
+        [b'{"sender":"S"}', b'{"sender":"S","message":null}', b'{"sender":"S","message":1}',
+         b'{"sender":"S","message":[]}', b'{"sender":"S","message":{}}',
+         b'{"sender":"S","message":true}', b'{"sender":"S","message":1.5}'],
+    )  # fmt: skip
+    add(
+        "metadata",
+        [b'{"sender":"S","message":"x","metadata":[1]}',
+         b'{"sender":"S","message":"x","metadata":"x"}',
+         b'{"sender":"S","message":"x","metadata":1}'],
+    )  # fmt: skip
+    add(
+        "accepted",
+        [b'{"sender":"S","message":"\\ud800"}', b'{"sender":"S","message":"x","metadata":{}}',
+         b'{"sender":"S","message":"x","metadata":null}', b'\xef\xbb\xbf{"sender":"S","message":"x"}',
+         b'{"sender":"S","message":"a","message":"x"}', b'{"sender":"S","message":"x","input_channel":5}',
+         b'{"sender":"S","message":"\\u0000"}', b'{"sender":"S","message":"x","extra":[1,{"a":null}]}'],
+        expect="reply",
+    )  # fmt: skip
+    add(
+        "content-type",
+        [b"sender=S&message=x"],
+        content_type="application/x-www-form-urlencoded",
+    )
+    add(
+        "content-type-multipart",
+        [b"--b\r\nx\r\n--b--"],
+        content_type="multipart/form-data; boundary=b",
+    )
+    add(
+        "content-type-ok",
+        [b'{"sender":"S","message":"x"}'],
+        expect="reply",
+        content_type="application/x-www-form-urlencoded",
+    )
+    add(
+        "content-type-plain",
+        [b'{"sender":"S","message":"x"}'],
+        expect="reply",
+        content_type="text/plain",
+    )
+    add(
+        "content-type-none",
+        [b'{"sender":"S","message":"x"}'],
+        expect="reply",
+        content_type="",
+    )
+    return cases
+
+
+CASES = _messages() + _bodies()
+
+
+# sending
+
+
+@dataclass
+class Outcome:
+    """What one case got: its status, its JSON, and the follow-up's texts."""
+
+    status: int
+    payload: Any
+    sender: str
+    follow_up: list[str]
+    follow_up_status: int
+
+
+def _post(url: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _post_chunked(url: str, body: bytes) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    chunks = (body[i : i + 16_384] for i in range(0, len(body), 16_384))
+    connection.request(
+        "POST",
+        parts.path,
+        body=chunks,
+        headers={"Content-Type": "application/json"},
+        encode_chunked=True,
+    )
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def _run(base_url: str, case: Case) -> Outcome:
+    webhook = f"{base_url}/webhooks/rest/webhook"
+    sender = new_sender()
+    if case.body is not None:
+        body = case.body.replace(b'"S"', f'"{sender}"'.encode())
+        body = body.replace(b'"S\xfe"', f'"{sender}\xfe"'.encode("latin-1"))
+        body = body.replace(b"sender=S", f"sender={sender}".encode())
+        if case.chunked:
+            status, raw = _post_chunked(webhook, body)
+        else:
+            status, raw = _post(webhook, body, case.content_type)
+    else:
+        status, raw = _post(
+            webhook,
+            _json({"sender": sender, "message": case.message}),
+            case.content_type,
+        )
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        payload = raw[:300]
+    follow_status, follow_raw = _post(
+        webhook, _json({"sender": sender, "message": NORMAL}), "application/json"
+    )
+    follow_up = [m.get("text") or "" for m in json.loads(follow_raw)]
+    return Outcome(status, payload, sender, follow_up, follow_status)
+
+
+@pytest.fixture(scope="module")
+def battery(assistant) -> dict[str, Outcome]:
+    """Every case, run a few at a time against the real server."""
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = pool.map(lambda case: _run(assistant.url, case), CASES)
+        return {case.id: outcome for case, outcome in zip(CASES, outcomes, strict=True)}
+
+
+def test_the_battery_is_big_enough():
+    assert len(CASES) >= 200
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_hostile_input(battery, case):
+    outcome = battery[case.id]
+    assert outcome.status < 500, outcome.payload
+    if case.expect == "4xx":
+        assert 400 <= outcome.status < 500, outcome.payload
+        assert isinstance(outcome.payload, dict) and outcome.payload.get("error")
+        assert " / " in outcome.payload["error"]  # Chinese / English
+    else:
+        assert outcome.status == 200, outcome.payload
+        assert isinstance(outcome.payload, list) and outcome.payload, outcome.payload
+        for message in outcome.payload:
+            assert isinstance(message, dict)
+            assert message.get("recipient_id") == outcome.sender
+            assert isinstance(message.get("text", ""), str)
+            assert not DANGEROUS.search(message.get("text", "")), message
+        texts = [m.get("text") or "" for m in outcome.payload]
+        if case.expect == "answer":
+            assert proper_answer(texts), texts
+        elif case.expect != "reply":
+            assert texts == [case.expect]
+    assert outcome.follow_up_status == 200
+    assert proper_answer(outcome.follow_up), outcome.follow_up
+
+
+# the rate limit
+
+
+def test_a_sender_over_the_rate_limit_is_asked_to_wait(assistant):
+    user = new_sender("rate")
+    for _ in range(RATE_LIMIT_MESSAGES):
+        assert reply_text(say(assistant.url, user, " ")) == USER_TEXTS["empty"]
+    assert reply_text(say(assistant.url, user, NORMAL)) == USER_TEXTS["rate_limited"]
+    assert reply_text(say(assistant.url, user, " ")) == USER_TEXTS["rate_limited"]
+    # another sender is not affected
+    assert proper_answer([reply_text(say(assistant.url, new_sender("rate"), NORMAL))])
+
+
+# the action server down
+
+
+def test_when_the_action_server_is_down_the_user_gets_an_apology_and_can_go_on(
+    assistant,
+):
+    user = new_sender("down")
+    assert "在哪里参保" in reply_text(say(assistant.url, user, "帮我算算能报多少"))
+    assistant.stop_actions()
+    try:
+        apology = say(assistant.url, user, "广州")
+        assert [m["text"] for m in apology] == [USER_TEXTS["unavailable"]]
+        assert "12393" in apology[0]["text"]
+        assert "国家医保服务平台" in apology[0]["text"]
+        again = reply_text(say(assistant.url, user, NORMAL))
+        assert again == USER_TEXTS["unavailable"]
+    finally:
+        assistant.start_actions()
+    # the same conversation goes on: the form picks up where it was
+    picked_up = reply_text(say(assistant.url, user, "广州"))
+    assert "职工医保，还是城乡居民医保" in picked_up
+    assert tracker(assistant, user)["slots"]["region_insured"] == "440100"
+    assert proper_answer([reply_text(say(assistant.url, new_sender("down"), NORMAL))])
+
+
+# personal data
+
+
+def tracker(assistant, sender: str) -> dict[str, Any]:
+    url = f"{assistant.url}/conversations/{sender}/tracker?include_events=ALL"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+PERSONAL = {
+    "11010519491231002X": "我的身份证号是11010519491231002X，江苏医保在上海住院能直接结算吗",
+    "13812345678": "手机13812345678，在上海住院能直接结算吗",
+    "6222021234567890128": "我的银行卡6222021234567890128，报销的钱打到哪",
+    "A98765432": "我的社保卡号是A98765432，在上海能用吗",
+    "15987654321": "+86 159-8765-4321 是我电话",
+    "110105491231002": "老身份证110105491231002还能用吗",
+}
+
+
+def test_personal_data_never_reaches_the_tracker_store_or_the_logs(assistant):
+    user = new_sender("pii")
+    for raw, message in PERSONAL.items():
+        replies = say(assistant.url, user, message)
+        assert replies[0]["text"].startswith("为保护你的隐私"), replies
+        assert len(replies) >= 2 and raw not in json.dumps(replies, ensure_ascii=False)
+    state = tracker(assistant, user)
+    stored = json.dumps(state, ensure_ascii=False)
+    said = [e["text"] for e in state["events"] if e["event"] == "user"]
+    assert len(said) == len(PERSONAL)
+    assert all("＊＊＊" in text and not re.search(r"\d{5,}", text) for text in said)
+    for raw in PERSONAL:
+        assert raw not in stored
+    logs = assistant.logs
+    for name in ("rasa.log", "actions.log"):
+        text = (logs / name).read_text(encoding="utf-8", errors="replace")
+        for raw in PERSONAL:
+            assert raw not in text, f"{raw} in {name}"
+        assert "159-8765-4321" not in text
+
+
+# forced intents and slots
+
+
+def test_typed_intents_and_slots_are_refused_but_button_clicks_work(assistant):
+    user = new_sender("forced")
+    for typed in (
+        '/inform{"region_insured":"北京"}',
+        '/ask_estimate{"estimate_total": 1}',
+        '／inform{"region_insured": "110000"}',
+        '  /inform{"filing_status": "emergency"}',
+    ):
+        assert reply_text(say(assistant.url, user, typed))
+        state = tracker(assistant, user)
+        assert state["slots"]["region_insured"] in (None, "")
+        assert state["slots"]["estimate_total"] is None
+        assert state["slots"]["filing_status"] is None
+        assert not (state.get("active_loop") or {}).get("name")
+        latest = state["latest_message"]
+        assert not latest["text"].startswith(("/", "／"))
+        assert latest["intent"]["name"] not in ("inform", "ask_estimate")
+
+    # a real click on a button the bot offered is honoured
+    reply = say(assistant.url, user, "江苏的医保卡在上海能用吗")
+    buttons = reply[0]["buttons"]
+    emergency = next(b for b in buttons if "emergency" in b["payload"])
+    picked = reply_text(say(assistant.url, user, emergency["payload"]))
+    assert "急诊抢救：视同已备案" in picked
+    assert tracker(assistant, user)["slots"]["filing_status"] == "emergency"
+    # an earlier button stays clickable (the widget keeps them), it is still the
+    # bot's own payload
+    filed = next(b for b in buttons if b["payload"].endswith('"filed"}'))
+    say(assistant.url, user, filed["payload"])
+    assert tracker(assistant, user)["slots"]["filing_status"] == "filed"
+    # an offered payload with a slot added by hand is plain text
+    say(assistant.url, user, filed["payload"].replace("}", ', "region_insured": "1"}'))
+    assert tracker(assistant, user)["slots"]["region_insured"] == "320000"  # 江苏
+
+    # form buttons (plain words) keep working
+    user = new_sender("forced")
+    say(assistant.url, user, "帮我算算能报多少")
+    asked = say(assistant.url, user, "广州")
+    scheme = asked[-1]["buttons"][0]["payload"]
+    say(assistant.url, user, scheme)
+    assert tracker(assistant, user)["slots"]["insurance_scheme"]
+
+
+def test_a_place_picked_from_offered_buttons_is_honoured(assistant):
+    user = new_sender("forced")
+    reply = say(assistant.url, user, "我是苏洲参保的，在上海住院能直接结算吗")
+    buttons = [b for m in reply for b in m.get("buttons") or []]
+    assert buttons and buttons[0]["payload"].startswith("/inform")
+    say(assistant.url, user, buttons[0]["payload"])
+    assert tracker(assistant, user)["slots"]["region_insured"]
+
+
+# socket.io
+
+
+def test_the_guard_is_applied_on_the_socketio_channel(assistant):
+    socketio = pytest.importorskip("socketio")
+    session = new_sender("web")
+
+    async def talk() -> list[list[dict[str, Any]]]:
+        client = socketio.AsyncClient()
+        heard: asyncio.Queue = asyncio.Queue()
+        confirmed = asyncio.Event()
+        client.on("session_confirm", lambda *_: confirmed.set())
+        client.on("bot_uttered", lambda data: heard.put_nowait(data))
+        await client.connect(assistant.url, transports=["polling"])
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.wait_for(confirmed.wait(), 10)
+
+        async def turn(message: Any, replies: int) -> list[dict[str, Any]]:
+            await client.emit(
+                "user_uttered", {"message": message, "session_id": session}
+            )
+            received = [await asyncio.wait_for(heard.get(), 30) for _ in range(replies)]
+            await asyncio.sleep(0.5)
+            while not heard.empty():
+                received.append(await heard.get())
+            return received
+
+        try:
+            turns = [
+                await turn("\u200b ", 1),
+                await turn("医" * (MAX_MESSAGE_CHARS + 1), 1),
+                await turn(12345, 1),
+                await turn(f"手机13812345678，{NORMAL}", 2),
+                await turn('/inform{"region_insured":"北京"}', 1),
+                await turn("江苏的医保卡在上海能用吗", 1),
+            ]
+            # the widget's button click sends the payload of an offered quick reply
+            offered = [b for m in turns[-1] for b in m.get("quick_replies") or []]
+            payload = next(b["payload"] for b in offered if "emergency" in b["payload"])
+            turns.append(await turn(payload, 1))
+            return turns
+        finally:
+            await client.disconnect()
+
+    empty, too_long, not_text, personal, forced, _, clicked = [
+        [m.get("text", "") for m in received] for received in asyncio.run(talk())
+    ]
+    assert empty == [USER_TEXTS["empty"]]
+    assert too_long == [USER_TEXTS["too_long"].format(limit=MAX_MESSAGE_CHARS)]
+    assert not_text == [USER_TEXTS["empty"]]
+    assert personal[0].startswith("为保护你的隐私") and "手机号" in personal[0]
+    assert proper_answer(personal[1:])
+    assert forced and forced[0]
+    assert any("急诊抢救：视同已备案" in text for text in clicked)
+    state = tracker(assistant, session)
+    said = [e["text"] for e in state["events"] if e["event"] == "user"]
+    assert said[0] == f"手机＊＊＊，{NORMAL}"
+    assert said[1] == 'inform{"region_insured":"北京"}'  # typed: made plain text
+    assert said[-1] == '/inform{"filing_status": "emergency"}'  # clicked: kept
+    assert state["slots"]["filing_status"] == "emergency"
+    assert state["slots"]["region_insured"] == "320000"  # 江苏, not forced to 北京
