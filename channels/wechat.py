@@ -11,7 +11,9 @@ defusedxml, so no DTD, external entity or entity expansion ever reaches a parser
 - WeChat waits 5 seconds for the passive reply. The channel answers within
   `reply_timeout`; when the assistant is slower it answers "success" and delivers the
   reply through the customer-service message API (a pluggable client). WeChat retries
-  an unanswered message up to three times: a retried MsgId is never processed twice.
+  an unanswered message up to three times: a retried MsgId is never processed twice,
+  by any replica (the taken MsgIds and the numbered choices are in Redis when
+  REDIS_URL is set: channels/shared_state.py).
 - WeChat text has no buttons: choices are sent as numbered lines, and a reply of "1",
   "2" ... picks the matching choice.
 - Requests with a bad signature or a stale timestamp are rejected (403).
@@ -29,10 +31,10 @@ secret lives in the code. Without a token the channel answers 503.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -60,6 +62,7 @@ from channels.guard import (
     offered_payloads,
     run_assistant,
 )
+from channels.shared_state import SharedState, make_shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,9 @@ SUCCESS = "success"  # WeChat's "received, no reply"
 MAX_BODY_BYTES = 64 * 1024
 MAX_CLOCK_SKEW_SECONDS = 300
 REPLY_TIMEOUT_SECONDS = 4.0
-SEEN_MESSAGES = 10_000
+# WeChat retries an unanswered message after 5 s, three times at most
+SEEN_SECONDS = 300
+CHOICES_SECONDS = 24 * 3600
 WELCOME_TEXT = "你好"  # what a new follower "says": the assistant greets them
 ONLY_TEXT = "暂时只支持文字消息。请直接打字提问，例如“江苏医保在上海住院能直接结算吗”。"
 CHOOSE_BY_NUMBER = "回复数字选择："
@@ -137,23 +142,6 @@ def render_for_wechat(messages: list[dict[str, Any]]) -> tuple[str, list[str]]:
     return "\n\n".join(texts), [str(b.get("payload", "")) for b in choices]
 
 
-class _Seen:
-    """MsgIds already taken, oldest forgotten first."""
-
-    def __init__(self, size: int = SEEN_MESSAGES) -> None:
-        self._keys: OrderedDict[str, None] = OrderedDict()
-        self._size = size
-
-    def add(self, key: str) -> bool:
-        """Remember a key; False if it was already there."""
-        if key in self._keys:
-            return False
-        self._keys[key] = None
-        if len(self._keys) > self._size:
-            self._keys.popitem(last=False)
-        return True
-
-
 class WeChatInput(InputChannel):
     """WeChat Official Account messages in, passive or customer-service replies out."""
 
@@ -191,6 +179,7 @@ class WeChatInput(InputChannel):
         customer_service: CustomerService | None = None,
         clock: Callable[[], float] = time.time,
         guard: Guard | None = None,
+        state: SharedState | None = None,
     ) -> None:
         """A channel for one Official Account."""
         self.token = token
@@ -202,8 +191,8 @@ class WeChatInput(InputChannel):
         )
         self.clock = clock
         self.guard = guard or Guard(CHANNEL_NAME)
-        self._seen = _Seen()
-        self._choices: dict[str, list[str]] = {}
+        # taken MsgIds and numbered choices, shared by the replicas (REDIS_URL)
+        self.state = state or make_shared_state(os.environ.get("REDIS_URL"))
         self._pending: set[asyncio.Task] = set()
 
     # checks
@@ -239,9 +228,10 @@ class WeChatInput(InputChannel):
             return WELCOME_TEXT
         return None
 
-    def _picked(self, openid: str, text: str) -> str:
+    async def _picked(self, openid: str, text: str) -> str:
         """A digit that picks one of the choices last offered: that choice's payload."""
-        choices = self._choices.get(openid) or []
+        kept = await self.state.get(f"wechat:choices:{openid}")
+        choices = json.loads(kept) if kept else []
         digit = text.strip()
         if digit in CHOICE_DIGITS and int(digit) <= len(choices):
             return choices[int(digit) - 1]
@@ -255,7 +245,7 @@ class WeChatInput(InputChannel):
         agent: Any = None,
     ) -> str:
         said = normalize_text(text)
-        picked = self._picked(openid, said)
+        picked = await self._picked(openid, said)
         screened = await self.guard.screen(
             openid,
             picked,
@@ -273,7 +263,11 @@ class WeChatInput(InputChannel):
         ):
             await collector.send_text_message(openid, USER_TEXTS["unavailable"])
         reply, choices = render_for_wechat(collector.messages)
-        self._choices[openid] = choices
+        await self.state.put(
+            f"wechat:choices:{openid}",
+            json.dumps(choices, ensure_ascii=False),
+            CHOICES_SECONDS,
+        )
         return f"{screened.notice}\n\n{reply}" if screened.notice else reply
 
     async def _deliver_later(self, task: asyncio.Task, openid: str) -> None:
@@ -341,7 +335,7 @@ class WeChatInput(InputChannel):
                 logger.warning("WeChat: rejected a request body: %s", error)
                 return response.text("bad request", status=400)
             key = str(message.id or f"{message.source}:{message.create_time}")
-            if not self._seen.add(key):
+            if not await self.state.add_once(f"wechat:msg:{key}", SEEN_SECONDS):
                 return response.text(SUCCESS)  # a retry: already being answered
             text = self._text_of(message)
             if text is None:

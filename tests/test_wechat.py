@@ -13,6 +13,7 @@ from sanic import Sanic
 from wechatpy.crypto import WeChatCrypto
 
 from channels.guard import MAX_MESSAGE_CHARS, USER_TEXTS, Guard, GuardSettings
+from channels.shared_state import MemoryState
 from channels.wechat import (
     CHOOSE_BY_NUMBER,
     ONLY_TEXT,
@@ -84,13 +85,14 @@ def text_xml(content, msg_id="1001", msg_type="text", extra=""):
     )
 
 
-def make_app(assistant, aes=False, token=TOKEN, timeout=2.0, service=None):
+def make_app(assistant, aes=False, token=TOKEN, timeout=2.0, service=None, state=None):
     channel = WeChatInput(
         token=token,
         app_id=APP_ID,
         aes_key=AES_KEY if aes else "",
         reply_timeout=timeout,
         customer_service=service or FakeCustomerService(),
+        state=state,
     )
     app = Sanic(f"wechat_test_{next(_apps)}")
     app.blueprint(channel.blueprint(assistant), url_prefix="/webhooks/wechat")
@@ -235,6 +237,24 @@ def test_a_retried_message_is_processed_once():
     assert reply_content(first.text) == "收到：在吗"
     assert again.text == SUCCESS
     assert assistant.heard == ["在吗"]
+
+
+def test_replicas_sharing_their_state_take_a_message_once_and_keep_the_choices():
+    buttons = [
+        {"title": "已备案", "payload": "已经备案了"},
+        {"title": "未备案", "payload": "还没备案"},
+    ]
+    shared = MemoryState()  # Redis in the scale-out setup
+    first_assistant, second_assistant = FakeAssistant(buttons=buttons), FakeAssistant()
+    first, _ = make_app(first_assistant, state=shared)
+    second, _ = make_app(second_assistant, state=shared)
+    post(first, text_xml("能刷卡吗", "6001"), query())
+    # WeChat's retry reaches the other replica: not processed again
+    assert post(second, text_xml("能刷卡吗", "6001"), query()).text == SUCCESS
+    # the number picks the choice the other replica offered
+    post(second, text_xml("1", "6002"), query())
+    assert first_assistant.heard == ["能刷卡吗"]
+    assert second_assistant.heard == ["已经备案了"]
 
 
 def test_a_slow_answer_is_delivered_by_the_customer_service_api():
