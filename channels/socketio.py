@@ -20,13 +20,15 @@ import inspect
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels.guard import (
     USER_TEXTS,
@@ -53,6 +55,36 @@ class CountingSocketIOOutput(SocketIOOutput):
         """Send one of the bot's responses, counting it."""
         self.sent += 1
         await super().send_response(recipient_id, message)
+
+
+# A session id is the key to its conversation's history, so it must be unguessable:
+# the widget makes 128 random bits ("web-" and 32 hex digits).
+MIN_HISTORY_ID_CHARS = 20
+
+
+def history_of(events: Iterable[Any]) -> list[dict[str, Any]]:
+    """What the user and the bot said (texts already masked by the guard), with
+    the bot's buttons and cards: what the widget needs to show the conversation
+    again after a reload, and nothing else of the tracker (no slots, no NLU)."""
+    shown: list[dict[str, Any]] = []
+    for event in events:
+        kind = getattr(event, "type_name", None)
+        if kind == "user" and getattr(event, "text", None):
+            shown.append(
+                {"event": "user", "text": event.text, "timestamp": event.timestamp}
+            )
+        elif kind == "bot":
+            data = getattr(event, "data", None) or {}
+            shown.append(
+                {
+                    "event": "bot",
+                    "text": event.text,
+                    "timestamp": event.timestamp,
+                    "buttons": data.get("buttons") or [],
+                    "custom": data.get("custom"),
+                }
+            )
+    return shown
 
 
 def _metadata(raw: Any) -> dict[str, Any]:
@@ -166,4 +198,26 @@ class SocketIOInput(RasaSocketIOInput):
             )
 
         sio.on("session_request", session_request, namespace=self.namespace)
+
+        @webhook.route("/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            """The conversation of one session, for the widget after a reload (in
+            place of Rasa's HTTP API, which stays closed to the public)."""
+            session_id = request.args.get("session_id") or ""
+            if len(session_id) < MIN_HISTORY_ID_CHARS or not valid_sender(session_id):
+                return response.json(
+                    {"error": "会话编号无效 / invalid session_id"}, status=400
+                )
+            store = getattr(agent_of(request.app), "tracker_store", None)
+            try:
+                tracker = await store.retrieve(session_id) if store else None
+            except Exception:  # the store is away: the widget starts fresh
+                logger.warning("socket.io: history unavailable (tracker store)")
+                return response.json(
+                    {"error": "暂时无法读取 / history unavailable"}, status=503
+                )
+            return response.json(
+                {"events": history_of(tracker.events if tracker else [])}
+            )
+
         return webhook

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the action server and the Rasa server (REST + socket.io channels, HTTP API) in
+# Run the action server and the Rasa server (REST, socket.io and WeChat channels) in
 # the foreground until Ctrl-C, and the web chat pages (web/) on WEB_PORT. Ports:
 # RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080).
 set -euo pipefail
@@ -19,5 +19,13 @@ trap 'kill $actions_pid $web_pid 2>/dev/null || true; wait $actions_pid 2>/dev/n
 
 echo "Rasa server on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook, socket.io), action server on :$ACTION_PORT."
 echo "Web chat: http://localhost:$WEB_PORT/ (widget) and http://localhost:$WEB_PORT/wechat.html (WeChat-style window). Ctrl-C stops all."
-.venv/bin/rasa run --enable-api --cors "*" --port "$RASA_PORT" \
+# Rasa's HTTP API can read any conversation and set slots: it is switched on only
+# with a token (RASA_API_TOKEN; requests then carry ?token=...). The channels and the
+# widget's history (/webhooks/socketio/history) do not need it.
+api=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api=(--enable-api --auth-token "$RASA_API_TOKEN")
+  echo "Rasa's HTTP API is on (RASA_API_TOKEN)."
+fi
+.venv/bin/rasa run "${api[@]}" --cors "*" --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml

@@ -1,8 +1,9 @@
 // 异地医保助手 chat client: the embeddable widget (a bubble on any page) and the
 // WeChat-style full-screen window share this code. It talks to Rasa's socket.io
-// channel; the conversation survives a reload (rebuilt from the conversation's
-// tracker through Rasa's HTTP API, not only from browser storage) and a server
-// restart (it reconnects and says so while offline).
+// channel; the conversation survives a reload (rebuilt from the channel's history
+// endpoint, /webhooks/socketio/history, keyed by the session's 128-bit random id;
+// Rasa's HTTP API stays closed to the public) and a server restart (it reconnects
+// and says so while offline).
 //
 // Safety: nothing the bot or the user sends is ever parsed as HTML. Text is put in
 // the page with textContent; a small formatting subset (line breaks, **bold**,
@@ -35,7 +36,9 @@ const TEXT = {
 function sessionId(storage) {
   let id = storage.getItem(STORAGE_KEY);
   if (!id) {
-    id = "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36);
+    // 128 random bits: the id is also the key to the conversation's history
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     storage.setItem(STORAGE_KEY, id);
   }
   return id;
@@ -216,17 +219,16 @@ class Chat {
   async loadHistory() {
     this.loaded = true;
     try {
-      const url = `${this.server}/conversations/${encodeURIComponent(this.id)}/tracker?include_events=AFTER_RESTART`;
+      const url = `${this.server}/webhooks/socketio/history?session_id=${encodeURIComponent(this.id)}`;
       const response = await fetch(url);
       if (!response.ok) throw new Error(String(response.status));
-      const tracker = await response.json();
-      for (const event of tracker.events || []) {
+      const history = await response.json();
+      for (const event of history.events || []) {
         const when = new Date((event.timestamp || 0) * 1000);
         if (event.event === "user" && event.text) this.showUser(event.text, when);
         if (event.event === "bot") {
-          const data = event.data || {};
-          const card = (data.custom && data.custom.data) || {};
-          this.showBot({ text: event.text, quick_replies: data.buttons, ...card }, when, true);
+          const card = (event.custom && event.custom.data) || {};
+          this.showBot({ text: event.text, quick_replies: event.buttons, ...card }, when, true);
         }
       }
     } catch (error) {
