@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
-        rasa-test e2e web browser services scale bench kb-report clean
+        rasa-test e2e web browser services scale bench load kb-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,10 @@ services: ## make sure Debian's PostgreSQL, Redis and nginx are there for the sc
 
 scale: install services $(MODEL) ## two Rasa replicas, two action servers, PostgreSQL, Redis and nginx on loopback, until Ctrl-C
 	@$(PY) -m bench.cluster --port $(RASA_PORT)
+
+load: install services $(MODEL) ## load test: N = 1, 10, 50, 100 simulated users on one replica, then on the scale-out setup
+	@$(PY) -m bench.load --start single
+	@$(PY) -m bench.load --start scaled
 
 browser: ## make sure Debian's Chromium is there for the browser tests (installs it as root)
 	@bash scripts/browser.sh

@@ -271,12 +271,17 @@ class Cluster:
     folder: Path
 
     def pids(self) -> dict[str, int]:
-        """The process id of each server (Rasa replicas and action servers)."""
-        return {
+        """The process id of each server (the PostgreSQL one is the postmaster:
+        its connections are its children)."""
+        pids = {
             name: service.pid
             for name, service in self.services.items()
-            if name.startswith(("rasa", "actions")) and service.running
+            if service.running
         }
+        postmaster = self.postgres.data / "postmaster.pid"
+        if postmaster.exists():
+            pids["postgres"] = int(postmaster.read_text().split()[0])
+        return pids
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -100,7 +101,9 @@ def running_assistant(
     """The action server and the Rasa server (REST channel, HTTP API), both real.
 
     `endpoints` is the endpoints file (the tracker store, lock store and action
-    server); `env` adds to the servers' environment (the settings it reads)."""
+    server); `env` adds to the servers' environment (the settings it reads). The
+    logs and the SQLite file are in a temporary folder, removed afterwards unless
+    KEEP_SERVER_LOGS is set."""
     if not model.exists():
         raise RuntimeError(f"no trained model at {model}: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
@@ -130,3 +133,5 @@ def running_assistant(
     finally:
         rasa.stop()
         actions.stop()
+        if not os.environ.get("KEEP_SERVER_LOGS"):
+            shutil.rmtree(logs, ignore_errors=True)

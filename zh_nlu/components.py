@@ -32,9 +32,15 @@ from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
 from zh_nlu.regions import COUNTY, LEXICON_DIR, default_gazetteer
 from zh_nlu.roles import region_role
+from zh_nlu.speedups import cache_action_response_validator
 from zh_nlu.unknown_places import unknown_places
 
 logger = logging.getLogger(__name__)
+
+# The Rasa server imports this module when it loads the model, whatever channels and
+# endpoints it runs with: the one module of ours it always imports. Outside the classes, so that the components' fingerprints
+# (their source) and the trained model stay as they are; see zh_nlu/speedups.py.
+cache_action_response_validator()
 
 REGION_UNKNOWN = "region_unknown"
 # "备案了吗" asks, it does not state that one has filed.
