@@ -325,6 +325,18 @@ def mask_personal_data(text: str) -> tuple[str, list[str]]:
     return text, found
 
 
+def mask_metadata(value: Any) -> Any:
+    """Metadata a client sends with a message, with personal data masked in every
+    string (keys and values, at any depth): Rasa stores it with the message."""
+    if isinstance(value, str):
+        return mask_personal_data(value)[0]
+    if isinstance(value, dict):
+        return {mask_metadata(str(k)): mask_metadata(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_metadata(item) for item in value]
+    return value
+
+
 def personal_data_notice(kinds: Iterable[str]) -> str:
     """What the user is told when personal data was hidden."""
     return USER_TEXTS["personal_data"].format(

@@ -38,6 +38,7 @@ from channels.guard import (
     Guard,
     GuardSettings,
     agent_of,
+    mask_metadata,
     offered_payloads,
     run_assistant,
     valid_sender,
@@ -165,7 +166,7 @@ class RestInput(RasaRestInput):
             collector,
             sender,
             input_channel=CHANNEL_NAME,
-            metadata=data.get("metadata"),
+            metadata=mask_metadata(data.get("metadata")),
         )
         if await run_assistant(
             on_new_message, message, lambda: len(collector.messages)

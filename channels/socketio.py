@@ -35,6 +35,7 @@ from channels.guard import (
     Guard,
     GuardSettings,
     agent_of,
+    mask_metadata,
     offered_payloads,
     run_assistant,
     valid_sender,
@@ -140,7 +141,7 @@ class SocketIOInput(RasaSocketIOInput):
             output,
             sender_id,
             input_channel=self.name(),
-            metadata=metadata,
+            metadata=mask_metadata(metadata),
         )
         if await run_assistant(on_new_message, message, lambda: output.sent):
             await output.send_text_message(sender_id, USER_TEXTS["unavailable"])

@@ -789,3 +789,15 @@ def test_the_rest_webhook_limits_each_sender():
     assert texts == ["收到：在吗", "收到：在吗", USER_TEXTS["rate_limited"]]
     other = app.test_client.post(url, json={"sender": "v", "message": "在吗"})[1]
     assert other.json[0]["text"] == "收到：在吗"
+
+
+def test_metadata_is_masked_at_any_depth_and_left_alone_otherwise():
+    from channels.guard import mask_metadata
+
+    masked = mask_metadata(
+        {"phone": "13812345678", "nested": [{"card 6222021234567890123": 5}], "n": 1}
+    )
+    assert "13812345678" not in str(masked) and "6222021234567890123" not in str(masked)
+    assert masked["n"] == 1
+    assert mask_metadata(None) is None
+    assert mask_metadata({"amount": "5万"}) == {"amount": "5万"}

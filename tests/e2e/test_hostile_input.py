@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from bench.rest import reply_text, say
+from bench.rest import post_json, reply_text, say
 from channels.guard import MAX_MESSAGE_CHARS, RATE_LIMIT_MESSAGES, USER_TEXTS
 
 NORMAL = "江苏医保在上海住院能直接结算吗"
@@ -479,6 +479,20 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(assistant):
         for raw in PERSONAL:
             assert raw not in text, f"{raw} in {name}"
         assert "159-8765-4321" not in text
+
+
+def test_personal_data_in_metadata_is_masked_too(assistant):
+    user = new_sender("pii")
+    post_json(
+        f"{assistant.url}/webhooks/rest/webhook",
+        {
+            "sender": user,
+            "message": "江苏医保在上海住院能直接结算吗",
+            "metadata": {"phone": "13812345678", "who": ["身份证11010519491231002X"]},
+        },
+    )
+    stored = json.dumps(tracker(assistant, user), ensure_ascii=False)
+    assert "13812345678" not in stored and "11010519491231002X" not in stored
 
 
 # forced intents and slots
