@@ -26,6 +26,7 @@ from actions.calculator.normalize import (
     says_unknown,
     stated_amounts,
     stated_ratio,
+    unnamed_amount,
 )
 from actions.calculator.reimbursement import (
     EMERGENCY,
@@ -426,8 +427,14 @@ class ValidateEstimateForm(FormValidationAction):
     ) -> dict[str, Any]:
         """The answer to "how much", as said (validated below)."""
         text = _text(tracker)
-        if stated_amounts(text):
-            return {}  # named figures are taken by run()
+        stated = stated_amounts(text)
+        if stated:
+            # named figures are taken by run(); an amount said before them, when
+            # the form asks for the total, is the total (5万，自费2000)
+            unnamed = None if "total" in stated else unnamed_amount(text)
+            if unnamed is None or not _asked(tracker, SLOT_ESTIMATE_TOTAL, unnamed):
+                return {}
+            return {SLOT_ESTIMATE_TOTAL: text}
         try:
             understood = parse_amount(text)
         except InvalidAmount:

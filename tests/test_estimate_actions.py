@@ -269,3 +269,24 @@ def test_an_exact_total_replaces_an_approximate_one_and_what_was_said():
     messages, slots = run(ActionAnswer(), corrected)
     assert slots[SLOT_ESTIMATE_TOTAL_SAID] is None
     assert "你说的是" not in messages[0]["lines"]
+
+
+def test_a_total_said_before_a_named_figure_answers_the_total_question():
+    tracker = make_tracker(
+        "inform",
+        "5万，自费2000",
+        slots={**LHASA_CASE, "requested_slot": "estimate_total"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots[SLOT_ESTIMATE_TOTAL] == "50000"
+    assert slots[SLOT_ESTIMATE_SELF_PAID] == "2000"
+
+
+def test_a_hospital_level_is_not_taken_for_an_amount():
+    tracker = make_tracker(
+        "inform",
+        "其实是三级医院",
+        slots={**LHASA_CASE, "requested_slot": "estimate_deductible"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots.get("estimate_deductible") in (None, "unknown")

@@ -19,6 +19,7 @@ from actions.calculator.normalize import (
     says_unknown,
     stated_amounts,
     stated_ratio,
+    unnamed_amount,
 )
 from actions.calculator.reimbursement import (
     EMERGENCY,
@@ -47,6 +48,12 @@ from actions.calculator.reimbursement import (
         ("住院花了8000块钱", Amount(D(8000))),
         ("12345.67元", Amount(D("12345.67"))),
         ("3k", Amount(D(3000))),
+        # numbers that count something else are not money
+        ("2023年住院花了5万", Amount(D(50000))),
+        ("住了10天，花了3万", Amount(D(30000))),
+        ("老人75岁，两万多", Amount(D(20000), approximate=True)),
+        ("第2次住院，3万", Amount(D(30000))),
+        ("住了3个月，十二万", Amount(D(120000))),
     ],
 )
 def test_amounts(text, expected):
@@ -64,6 +71,9 @@ def test_amounts(text, expected):
         ("-5000", NOT_POSITIVE),
         ("负五千", NOT_POSITIVE),
         ("1000000000000", TOO_LARGE),
+        ("其实是三级医院", NO_NUMBER),
+        ("报八成", NO_NUMBER),
+        ("80%", NO_NUMBER),
     ],
 )
 def test_amounts_that_are_re_asked(text, reason):
@@ -185,3 +195,17 @@ def test_a_ratio_stated_by_name():
 @pytest.mark.parametrize("text", ["不知道", "不清楚", "没有", "跳过"])
 def test_saying_one_does_not_know(text):
     assert says_unknown(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5万，自费2000", Amount(D(50000))),
+        ("大概3万吧，其中自费5000", Amount(D(30000))),
+        ("自费2000", None),
+        ("起付线1000", None),
+        ("4万", Amount(D(40000))),
+    ],
+)
+def test_the_amount_said_before_the_named_ones(text, expected):
+    assert unnamed_amount(text) == expected

@@ -26,6 +26,11 @@ _AMOUNT = re.compile(
     rf"(?P<sign>[-－负])?\s*(?P<core>[{_NUMERAL}]*[0-9０-９零〇一二两三四五六七八九十][{_NUMERAL}wWkK]*)"
     r"\s*(?P<approx>多|来|余|几|左右|上下|出头)?\s*(?:元|块钱|块|rmb|RMB|人民币)?\s*(?P<approx2>左右|上下|多)?"
 )
+# A number followed by one of these counts something other than money: 2023年,
+# 住了10天, 3个月, 65岁, 三级医院, 三甲, 第2次, 八成, 80%.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:年|天|日|号|岁|周|个?月|个?星期|次|回|级|甲|乙|等|床|楼|层|成|%|％|人|家)"
+)
 _UNIT_LETTERS = {"w": "万", "W": "万", "k": "千", "K": "千"}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
@@ -68,10 +73,23 @@ def _to_decimal(core: str) -> Decimal:
             raise InvalidAmount(NO_NUMBER) from error
 
 
+def _money(found: re.Match[str]) -> bool:
+    """Whether a number the amount pattern found is money: not 2023年, 10天, 三级,
+    第2次 (a unit right after the number, or 第 before it)."""
+    text, core = found.string, found.group("core")
+    if text[: found.start("core")].endswith("第"):
+        return False
+    if core[-1] in ".．,，点":  # 3000，乙类自付…: the number ended before the comma
+        return True
+    return not _NOT_MONEY_AFTER.match(text, found.end("core"))
+
+
 def parse_amount(text: str) -> Amount:
     """The first amount of money in a text: 5万, 五万块, 3.5w, 三万五千元, 50,000,
-    两万多 (about 20000, approximate)."""
-    match = _AMOUNT.search(text or "")
+    两万多 (about 20000, approximate). Numbers of years, days, ages, hospital levels
+    and the like are not money (2023年住院花了5万 is 50000)."""
+    text = text or ""
+    match = next((found for found in _AMOUNT.finditer(text) if _money(found)), None)
     if match is None:
         raise InvalidAmount(NO_NUMBER)
     value = _to_decimal(match.group("core").strip(".．,，点"))
@@ -193,6 +211,21 @@ def stated_amounts(text: str) -> dict[str, Amount]:
                 continue
             break
     return found
+
+
+def unnamed_amount(text: str) -> Amount | None:
+    """The amount said before any figure named by a cue: the answer to "how much" in
+    5万，自费2000 (50000); None when there is none (自费2000)."""
+    text = text or ""
+    named = [
+        match.start()
+        for cue in _AMOUNT_CUES.values()
+        for match in re.finditer(cue, text)
+    ]
+    try:
+        return parse_amount(text[: min(named)] if named else text)
+    except InvalidAmount:
+        return None
 
 
 def stated_ratio(text: str) -> Decimal | None:

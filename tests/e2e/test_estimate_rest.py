@@ -67,3 +67,12 @@ def test_cancel_stops_the_form(assistant):
     assert "不算了" in chat("算了")
     # the conversation goes on with no form in the way
     assert "备案" in chat("医保卡在外地能用吗")
+
+
+def test_the_total_with_other_numbers_around_it_is_read_right(assistant):
+    chat = Conversation(assistant)
+    for answer in ("帮我算算能报多少", "广州", "职工医保", "在职", "三级", "随子女定居"):
+        chat(answer)
+    result = chat("2023年住了10天，5万，自费2000")
+    assert "【估算】广州职工医保（在职），三级医院" in result
+    assert "总费用：50,000.00元" in result and "2,000.00" in result
