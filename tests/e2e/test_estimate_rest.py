@@ -71,7 +71,14 @@ def test_cancel_stops_the_form(assistant):
 
 def test_the_total_with_other_numbers_around_it_is_read_right(assistant):
     chat = Conversation(assistant)
-    for answer in ("帮我算算能报多少", "广州", "职工医保", "在职", "三级", "随子女定居"):
+    for answer in (
+        "帮我算算能报多少",
+        "广州",
+        "职工医保",
+        "在职",
+        "三级",
+        "随子女定居",
+    ):
         chat(answer)
     result = chat("2023年住了10天，5万，自费2000")
     assert "【估算】广州职工医保（在职），三级医院" in result
