@@ -25,6 +25,40 @@ def most_specific(regions: Iterable[Region]) -> Region | None:
     return ordered[-1] if ordered else None
 
 
+def _within(inner: Region, outer: Region, gazetteer: Gazetteer) -> bool:
+    """Whether `inner` lies in `outer` (合肥 in 安徽, 昆山 in 苏州)."""
+    if _SPECIFICITY[inner.level] <= _SPECIFICITY[outer.level]:
+        return False
+    return outer.code in (
+        gazetteer.province_of(inner).code,
+        gazetteer.prefecture_of(inner).code,
+    )
+
+
+def merge_nested_places(
+    entities: list[dict[str, Any]], gazetteer: Gazetteer
+) -> list[dict[str, Any]]:
+    """A place written with the place it lies in ("安徽合肥", "江苏苏州昆山") is one
+    place, the most specific, with the role either part was given."""
+    merged: list[dict[str, Any]] = []
+    for entity in sorted(entities, key=lambda e: e.get("start", 0)):
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and entity.get("entity") == ENTITY_REGION == previous.get("entity")
+            and isinstance(previous.get("end"), int)
+            and previous["end"] == entity.get("start")
+        ):
+            outer = gazetteer.resolve(str(previous.get("value", "")))
+            inner = gazetteer.resolve(str(entity.get("value", "")))
+            if outer and inner and _within(inner, outer, gazetteer):
+                role = entity.get("role") or previous.get("role")
+                merged[-1] = {**entity, "start": previous.get("start"), "role": role}
+                continue
+        merged.append(entity)
+    return merged
+
+
 def resolve_regions(
     entities: list[dict[str, Any]],
     insured: str | None,
@@ -45,7 +79,7 @@ def resolve_regions(
     unless it is the hospital's own city.
     """
     by_role: dict[str | None, list[Region]] = {}
-    for entity in entities:
+    for entity in merge_nested_places(entities, gazetteer):
         if entity.get("entity") != ENTITY_REGION:
             continue
         region = gazetteer.resolve(str(entity.get("value", "")))

@@ -7,6 +7,31 @@ def region(value, role=None):
     return {"entity": "region", "value": value, **({"role": role} if role else {})}
 
 
+def placed(value, start, end, role=None):
+    return {**region(value, role), "start": start, "end": end}
+
+
+def test_a_place_written_with_its_province_is_one_place(gazetteer):
+    # 我是安徽合肥的，在上海住院: 合肥 is where the user is insured, not a second place
+    entities = [
+        placed("340000", 2, 4, "insured"),
+        placed("340100", 4, 6),
+        placed("310000", 9, 11, "treatment"),
+    ]
+    assert resolve_regions(entities, None, None, gazetteer) == ("340100", "310000")
+    # 我是安徽合肥的 alone: still one place, the insured one
+    assert resolve_regions(entities[:2], None, None, gazetteer) == ("340100", None)
+
+
+def test_places_apart_or_not_nested_stay_two(gazetteer):
+    # 江苏 … 苏州 with words between: two places, as the roles say
+    apart = [placed("320000", 0, 2, "insured"), placed("320500", 5, 7, "treatment")]
+    assert resolve_regions(apart, None, None, gazetteer) == ("320000", "320500")
+    # 江苏上海 written together: not one inside the other
+    together = [placed("320000", 0, 2, "insured"), placed("310000", 2, 4, "treatment")]
+    assert resolve_regions(together, None, None, gazetteer) == ("320000", "310000")
+
+
 def test_roles_set_their_place(gazetteer):
     entities = [region("320000", "insured"), region("310000", "treatment")]
     assert resolve_regions(entities, None, None, gazetteer) == ("320000", "310000")

@@ -116,3 +116,10 @@ def test_the_insured_provinces_filing_channels(assistant):
     assert "江苏医保云" in jiangsu and "可信度较低" in jiangsu
     hebei = ask(assistant, "我是石家庄参保的，要去北京看病，怎么办备案")
     assert "河北自己的备案App或小程序，我这里还没有可靠来源" in hebei
+
+
+def test_a_city_written_with_its_province_is_one_place(assistant):
+    # 安徽合肥 is 合肥, the insured place: a 跨省 case to 上海, not 省内 within 安徽
+    answer = ask(assistant, "我是安徽合肥的，在上海住院怎么报销")
+    assert "请以合肥医保经办机构的答复为准" in answer
+    assert "省内" not in answer
