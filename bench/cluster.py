@@ -213,6 +213,7 @@ def redis_server(folder: Path) -> Service:
         ],
         log=folder / "redis.log",
         ready=port_ready(port),
+        port=port,
         start_seconds=30,
     )
 
@@ -255,6 +256,7 @@ def nginx_server(
         ],
         log=folder / "nginx.log",
         ready=port_ready(port),
+        port=port,
         start_seconds=30,
     )
     return service, port, actions_port
@@ -307,7 +309,6 @@ def running_cluster(
             try:
                 redis = services["redis"] = redis_server(folder)
                 redis.start()
-                redis_port = redis.command[redis.command.index("--port") + 1]
                 action_ports = [free_port() for _ in range(action_replicas)]
                 rasa_ports = [free_port() for _ in range(rasa_replicas)]
                 nginx, port, actions_port = nginx_server(
@@ -316,9 +317,9 @@ def running_cluster(
                 environment = server_env(
                     ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
                     REDIS_HOST="127.0.0.1",
-                    REDIS_PORT=redis_port,
+                    REDIS_PORT=str(redis.port),
                     REDIS_DB="0",
-                    REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+                    REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
                     **postgres.env,
                     **(env or {}),
                 )

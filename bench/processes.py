@@ -60,6 +60,7 @@ class Service:
     command: list[str]
     log: Path
     ready: Callable[[], bool]
+    port: int | None = None  # where it listens on loopback
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     start_seconds: float = 240
     process: subprocess.Popen | None = None

@@ -52,6 +52,7 @@ def action_server(port: int, logs: Path, env: dict[str, str], name: str) -> Serv
         command=[str(RASA), "run", "actions", "--port", str(port)],
         log=logs / f"{name}.log",
         ready=http_ready(f"http://127.0.0.1:{port}/health"),
+        port=port,
         env=env,
         start_seconds=120,
     )
@@ -87,6 +88,7 @@ def rasa_server(
         ],
         log=logs / f"{name}.log",
         ready=http_ready(f"http://127.0.0.1:{port}/status"),
+        port=port,
         env=env,
         start_seconds=240,
     )

@@ -49,6 +49,8 @@ from collections.abc import (
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from channels.shared_state import RedisOutage, redis_client
+
 logger = logging.getLogger(__name__)
 
 # Limits (each overridable in credentials.yml and by the environment, see
@@ -471,15 +473,14 @@ class RedisLimiter:
         self.window = window
         self.clock = clock
         self.fallback = fallback or SlidingWindowLimiter(limit, window)
-        self.retry_seconds = retry_seconds
         self.prefix = prefix
-        self._down_until = 0.0
+        self.outage = RedisOutage("Guard's rate limit", retry_seconds, clock)
 
     async def allow(self, key: str) -> bool:
         """Record one message of `key` in Redis; False when it is over the limit."""
-        now = self.clock()
-        if now < self._down_until:
+        if self.outage.away():
             return await self.fallback.allow(key)
+        now = self.clock()
         name = self.prefix + key
         member = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
         try:
@@ -494,15 +495,7 @@ class RedisLimiter:
                 return False
             return True
         except Exception as error:  # redis errors, OSError, timeouts: degrade
-            if self._down_until == 0.0 or now >= self._down_until:
-                logger.warning(
-                    "Guard: Redis rate limiter unreachable (%s: %s); limiting in "
-                    "this process only for %.0f s",
-                    type(error).__name__,
-                    error,
-                    self.retry_seconds,
-                )
-            self._down_until = now + self.retry_seconds
+            self.outage.lost(error)
             return await self.fallback.allow(key)
 
 
@@ -511,18 +504,8 @@ def make_limiter(settings: GuardSettings) -> RateLimiter:
     if settings.rate_limit <= 0:
         return NoLimit()
     local = SlidingWindowLimiter(settings.rate_limit, settings.rate_window)
-    if not settings.redis_url:
-        return local
-    try:
-        import redis.asyncio as redis_asyncio
-
-        client = redis_asyncio.from_url(
-            settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5
-        )
-    except Exception as error:  # a bad URL must not stop the server
-        logger.warning(
-            "Guard: REDIS_URL unusable (%s); rate limits are per process", error
-        )
+    client = redis_client(settings.redis_url, "Guard's rate limit")
+    if client is None:
         return local
     return RedisLimiter(
         client, settings.rate_limit, settings.rate_window, fallback=local

@@ -33,6 +33,56 @@ class SharedState(Protocol):
         """The value under `key`, or None."""
 
 
+def redis_client(url: str | None, what: str) -> Any | None:
+    """A redis.asyncio client for `url` with short timeouts (a turn must not hang
+    on Redis), or None without a URL or with one that cannot be used."""
+    if not url:
+        return None
+    try:
+        import redis.asyncio as redis_asyncio
+
+        return redis_asyncio.from_url(
+            url, socket_connect_timeout=0.5, socket_timeout=0.5
+        )
+    except Exception as error:  # a bad URL must not stop the server
+        logger.warning("%s: REDIS_URL unusable (%s); kept per process", what, error)
+        return None
+
+
+class RedisOutage:
+    """Whether Redis was just found unreachable: until `retry_seconds` have passed
+    the caller uses its own memory; one warning is logged per outage."""
+
+    def __init__(
+        self,
+        what: str,
+        retry_seconds: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """No outage yet."""
+        self.what = what
+        self.retry_seconds = retry_seconds
+        self.clock = clock
+        self._until: float | None = None
+
+    def away(self) -> bool:
+        """Whether to leave Redis alone for now."""
+        return self._until is not None and self.clock() < self._until
+
+    def lost(self, error: Exception) -> None:
+        """Redis failed: warn (once per outage) and leave it alone for a while."""
+        if not self.away():
+            logger.warning(
+                "%s: Redis unreachable (%s: %s); this process goes on alone for "
+                "%.0f s",
+                self.what,
+                type(error).__name__,
+                error,
+                self.retry_seconds,
+            )
+        self._until = self.clock() + self.retry_seconds
+
+
 class MemoryState:
     """Keys in this process's memory, the oldest forgotten first beyond `size`."""
 
@@ -90,27 +140,11 @@ class RedisState:
         self.client = client
         self.prefix = prefix
         self.fallback = fallback or MemoryState()
-        self.retry_seconds = retry_seconds
-        self.clock = clock
-        self._down_until = 0.0
-
-    def _away(self) -> bool:
-        return self.clock() < self._down_until
-
-    def _lost(self, error: Exception) -> None:
-        if not self._away():
-            logger.warning(
-                "Shared channel state: Redis unreachable (%s: %s); using this "
-                "process's memory for %.0f s",
-                type(error).__name__,
-                error,
-                self.retry_seconds,
-            )
-        self._down_until = self.clock() + self.retry_seconds
+        self.outage = RedisOutage("Shared channel state", retry_seconds, clock)
 
     async def add_once(self, key: str, seconds: float) -> bool:
         """Record `key` for `seconds`; False if it was already recorded."""
-        if not self._away():
+        if not self.outage.away():
             try:
                 return bool(
                     await self.client.set(
@@ -118,40 +152,30 @@ class RedisState:
                     )
                 )
             except Exception as error:  # redis errors, OSError, timeouts
-                self._lost(error)
+                self.outage.lost(error)
         return await self.fallback.add_once(key, seconds)
 
     async def put(self, key: str, value: str, seconds: float) -> None:
         """Keep `value` under `key` for `seconds`."""
         await self.fallback.put(key, value, seconds)
-        if not self._away():
+        if not self.outage.away():
             try:
                 await self.client.set(self.prefix + key, value, px=int(seconds * 1000))
             except Exception as error:
-                self._lost(error)
+                self.outage.lost(error)
 
     async def get(self, key: str) -> str | None:
         """The value under `key`, or None."""
-        if not self._away():
+        if not self.outage.away():
             try:
                 value = await self.client.get(self.prefix + key)
                 return value.decode("utf-8") if isinstance(value, bytes) else value
             except Exception as error:
-                self._lost(error)
+                self.outage.lost(error)
         return await self.fallback.get(key)
 
 
 def make_shared_state(redis_url: str | None) -> SharedState:
     """Redis when a URL is given (and usable), otherwise this process's memory."""
-    if not redis_url:
-        return MemoryState()
-    try:
-        import redis.asyncio as redis_asyncio
-
-        client = redis_asyncio.from_url(
-            redis_url, socket_connect_timeout=0.5, socket_timeout=0.5
-        )
-    except Exception as error:  # a bad URL must not stop the server
-        logger.warning("Shared channel state: REDIS_URL unusable (%s)", error)
-        return MemoryState()
-    return RedisState(client)
+    client = redis_client(redis_url, "Shared channel state")
+    return RedisState(client) if client is not None else MemoryState()

@@ -23,9 +23,10 @@ def redis():
 
 
 def client_of(server):
-    port = server.command[server.command.index("--port") + 1]
     return redis_asyncio.from_url(
-        f"redis://127.0.0.1:{port}/0", socket_connect_timeout=0.5, socket_timeout=0.5
+        f"redis://127.0.0.1:{server.port}/0",
+        socket_connect_timeout=0.5,
+        socket_timeout=0.5,
     )
 
 
