@@ -76,8 +76,6 @@ def test_the_load_balancer_spreads_one_conversation_over_both_replicas(cluster):
 
 
 def test_turns_sent_to_both_replicas_at_once_are_all_kept_in_order(cluster):
-    user = new_user()
-    say(cluster.replica_urls[0], user, "你好")
     questions = [
         "医保卡在外地能用吗",
         "异地就医备案怎么办",
@@ -86,22 +84,29 @@ def test_turns_sent_to_both_replicas_at_once_are_all_kept_in_order(cluster):
         "外地药店能买慢病的药吗",
         "怎么手工报销",
     ]
-    with concurrent.futures.ThreadPoolExecutor(len(questions)) as pool:
-        replies = list(
-            pool.map(
-                lambda pair: say(cluster.replica_urls[pair[0] % 2], user, pair[1]),
-                enumerate(questions),
+    # Rasa's own Redis lock store lost a turn in about one round in ten
+    for _ in range(5):
+        user = new_user()
+        say(cluster.replica_urls[0], user, "你好")
+        with concurrent.futures.ThreadPoolExecutor(len(questions)) as pool:
+            replies = list(
+                pool.map(
+                    lambda pair, user=user: say(
+                        cluster.replica_urls[pair[0] % 2], user, pair[1]
+                    ),
+                    enumerate(questions),
+                )
             )
-        )
-    assert all(reply_text(reply) for reply in replies)
-    events = tracker(cluster.replica_urls[1], user)["events"]
-    said = [event["text"] for event in events if event["event"] == "user"]
-    assert sorted(said[1:]) == sorted(questions)
-    # the lock store ordered the turns: each user message is followed by its answer
-    kinds = [event["event"] for event in events if event["event"] in ("user", "bot")]
-    for position, kind in enumerate(kinds[:-1]):
-        if kind == "user":
-            assert kinds[position + 1] == "bot"
+        assert all(reply_text(reply) for reply in replies)
+        events = tracker(cluster.replica_urls[1], user)["events"]
+        said = [event["text"] for event in events if event["event"] == "user"]
+        assert said[0] == "你好" and sorted(said[1:]) == sorted(questions)
+        # the lock store ordered the turns: each user message is followed by its
+        # answer
+        kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
+        for position, kind in enumerate(kinds[:-1]):
+            if kind == "user":
+                assert kinds[position + 1] == "bot"
 
 
 def test_only_the_channels_are_public_behind_the_load_balancer(cluster):
