@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export PYTHONDONTWRITEBYTECODE := 1
 
-TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml $(shell find data zh_nlu assistant policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
         rasa-test e2e web browser services scale bench load kb-report clean
@@ -55,15 +55,15 @@ actions: install ## run only the action server
 test: install lint unit validate $(MODEL) rasa-test e2e ## run the whole test suite
 
 lint: install
-	@$(VENV)/bin/ruff check actions channels stores zh_nlu tests bench scripts
-	@$(VENV)/bin/ruff format --check actions channels stores zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff check actions assistant channels stores zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff format --check actions assistant channels stores zh_nlu tests bench scripts
 
 unit: install
 	@$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
 
 validate: install
 	@$(PY) -m scripts.validate_data
-	@$(PY) -m actions.knowledge.validate
+	@$(PY) -m assistant.knowledge.validate
 
 rasa-test: install $(MODEL)
 	@$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
@@ -89,7 +89,7 @@ browser: ## make sure Debian's Chromium is there for the browser tests (installs
 	@bash scripts/browser.sh
 
 kb-report: install ## print the knowledge base's coverage table and the facts overdue for a re-check
-	@$(PY) -m actions.knowledge.report
+	@$(PY) -m assistant.knowledge.report
 
 bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
 	@$(PY) -m bench.run

@@ -39,18 +39,19 @@ from actions.constants import (
     UTTER_POLICY_ANSWER,
     UTTER_WHICH_PLACE,
 )
-from actions.context import (
+from actions.estimate import reestimate
+from assistant.answers.policy import compose
+from assistant.case import Case
+from assistant.conversation import (
     PlaceQuestion,
     check_places,
     named_hospital,
     resolve_regions,
 )
-from actions.estimate import reestimate
-from actions.formatting import AnswerContext, compose
-from actions.knowledge.loader import default_knowledge_base
-from actions.knowledge.models import Hospital, KnowledgeBase, Topic
-from actions.scope import about_insurance
-from zh_nlu.regions import default_gazetteer
+from assistant.knowledge.loader import default_knowledge_base
+from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
+from assistant.places import default_gazetteer
+from assistant.scope import about_insurance
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ class ActionAnswer(Action):
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
-        context = AnswerContext(
+        context = Case(
             insured=gazetteer.resolve(insured or ""),
             treatment=gazetteer.resolve(treatment or ""),
             filing_status=tracker.get_slot(SLOT_FILING_STATUS),

@@ -1,4 +1,26 @@
-"""Names shared by the domain, the actions and the tests: defined once."""
+"""Names shared by the domain, the actions and the tests: defined once.
+
+The core's vocabulary (entities, roles, ...) is defined in assistant/vocabulary.py and
+re-exported here; the Rasa names (slots, intents, actions, responses) are defined here.
+"""
+
+from assistant.vocabulary import (
+    ENTITY_HOSPITAL,
+    ENTITY_REGION,
+    ENTITY_REGION_UNKNOWN,
+    INTENT_MATERIALS,
+    ROLE_INSURED,
+    ROLE_TREATMENT,
+)
+
+__all__ = [
+    "ENTITY_HOSPITAL",
+    "ENTITY_REGION",
+    "ENTITY_REGION_UNKNOWN",
+    "INTENT_MATERIALS",
+    "ROLE_INSURED",
+    "ROLE_TREATMENT",
+]
 
 # slots
 SLOT_REGION_INSURED = "region_insured"
@@ -12,17 +34,11 @@ SLOT_PERSON_STATUS = "person_status"
 SLOT_HOSPITAL = "hospital"
 
 # entities
-ENTITY_REGION = "region"
-ENTITY_REGION_UNKNOWN = "region_unknown"
 ENTITY_FILING_STATUS = "filing_status"
-ENTITY_HOSPITAL = "hospital"
 ENTITY_HOSPITAL_LEVEL = "hospital_level"
-ROLE_INSURED = "insured"
-ROLE_TREATMENT = "treatment"
 
 # intents
 INTENT_INFORM = "inform"
-INTENT_MATERIALS = "ask_materials"
 INTENT_PARAMETERS = "ask_parameters"
 INTENT_NLU_FALLBACK = "nlu_fallback"
 INTENT_OUT_OF_SCOPE = "out_of_scope"

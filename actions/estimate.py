@@ -1,6 +1,6 @@
 """The estimate form: what is still missing is asked one question at a time, every
-answer is normalised by a pure helper (actions/calculator/normalize.py), and the
-result comes from actions/estimate_case.py. The actions here only move slots."""
+answer is normalised by a pure helper (assistant/understand.py), and the
+result comes from assistant/answers/estimate.py. The actions here only move slots."""
 
 from __future__ import annotations
 
@@ -14,26 +14,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.calculator.normalize import (
-    Amount,
-    InvalidAmount,
-    parse_amount,
-    parse_filing,
-    parse_level,
-    parse_ratio,
-    parse_scheme,
-    parse_status,
-    says_unknown,
-    stated_amounts,
-    stated_ratio,
-    unnamed_amount,
-)
-from actions.calculator.reimbursement import (
-    EMERGENCY,
-    FILED,
-    FILING_TYPES,
-    UserFigures,
-)
 from actions.constants import (
     ACTION_ESTIMATE,
     ACTION_ESTIMATE_INTRO,
@@ -65,18 +45,37 @@ from actions.constants import (
     UTTER_ESTIMATE_RESULT,
     UTTER_INVALID,
 )
-from actions.context import named_hospital, resolve_regions
-from actions.estimate_case import Request, compose_estimate, parameters_for
-from actions.knowledge.loader import default_knowledge_base
-from actions.knowledge.models import Hospital
-from zh_nlu.regions import default_gazetteer
+from assistant.answers.estimate import Request, compose_estimate, parameters_for
+from assistant.calculator import (
+    EMERGENCY,
+    FILED,
+    FILING_TYPES,
+    UserFigures,
+)
+from assistant.conversation import named_hospital, resolve_regions
+from assistant.knowledge.loader import default_knowledge_base
+from assistant.knowledge.models import Hospital
+from assistant.places import default_gazetteer
+from assistant.understand import (
+    Amount,
+    InvalidAmount,
+    parse_amount,
+    parse_filing,
+    parse_level,
+    parse_ratio,
+    parse_scheme,
+    parse_status,
+    says_unknown,
+    stated_amounts,
+    stated_ratio,
+    unnamed_amount,
+)
+from assistant.vocabulary import SCHEME_EMPLOYEE, SCHEME_RESIDENT, STATUSES
 
 logger = logging.getLogger(__name__)
 
 # Intents that do something else than answer the form's question.
 NOT_ANSWERS = {"cancel", "greet", "goodbye", "thank", "bot_challenge", "help"}
-EMPLOYEE = "employee"
-RESIDENT = "resident"
 LEVELS = ("1", "2", "3")
 FORM_SLOTS = (
     SLOT_REGION_INSURED,
@@ -115,7 +114,7 @@ def required_slots_for(tracker: Tracker) -> list[str]:
     person's status only for 职工医保, the filing only away from home, and the
     insured place's deductible and ratio only where the knowledge base lacks them."""
     slots = list(FORM_SLOTS)
-    if tracker.get_slot(SLOT_INSURANCE_SCHEME) == RESIDENT:
+    if tracker.get_slot(SLOT_INSURANCE_SCHEME) == SCHEME_RESIDENT:
         slots.remove(SLOT_PERSON_STATUS)
     request = request_from(tracker)
     if request is None:
@@ -147,7 +146,7 @@ def request_from(tracker: Tracker) -> Request | None:
     gazetteer = default_gazetteer()
     insured = gazetteer.resolve(tracker.get_slot(SLOT_REGION_INSURED) or "")
     scheme = tracker.get_slot(SLOT_INSURANCE_SCHEME)
-    status = tracker.get_slot(SLOT_PERSON_STATUS) if scheme == EMPLOYEE else None
+    status = tracker.get_slot(SLOT_PERSON_STATUS) if scheme == SCHEME_EMPLOYEE else None
     level = tracker.get_slot(SLOT_HOSPITAL_LEVEL)
     filing = tracker.get_slot(SLOT_ESTIMATE_FILING)
     total = _figure(tracker, SLOT_ESTIMATE_TOTAL)
@@ -155,7 +154,7 @@ def request_from(tracker: Tracker) -> Request | None:
         insured and scheme and level in LEVELS and filing in FILING_TYPES and total
     ):
         return None
-    if scheme == EMPLOYEE and not status:
+    if scheme == SCHEME_EMPLOYEE and not status:
         return None
     return Request(
         insured=insured,
@@ -371,7 +370,7 @@ class ValidateEstimateForm(FormValidationAction):
         if not tracker.get_slot(SLOT_INSURANCE_SCHEME) and (
             "职工" in text or says_status
         ):
-            return {SLOT_INSURANCE_SCHEME: EMPLOYEE}
+            return {SLOT_INSURANCE_SCHEME: SCHEME_EMPLOYEE}
         return {}
 
     async def extract_person_status(
@@ -482,7 +481,7 @@ class ValidateEstimateForm(FormValidationAction):
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """employee or resident."""
-        if value not in (EMPLOYEE, RESIDENT):
+        if value not in (SCHEME_EMPLOYEE, SCHEME_RESIDENT):
             return self._invalid(dispatcher, SLOT_INSURANCE_SCHEME)
         return {SLOT_INSURANCE_SCHEME: value}
 
@@ -490,7 +489,7 @@ class ValidateEstimateForm(FormValidationAction):
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """in_service or retired."""
-        if value not in ("in_service", "retired"):
+        if value not in STATUSES:
             return self._invalid(dispatcher, SLOT_PERSON_STATUS)
         return {SLOT_PERSON_STATUS: value}
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions.knowledge.loader import default_knowledge_base
-from zh_nlu.regions import default_gazetteer
+from assistant.knowledge.loader import default_knowledge_base
+from assistant.places import default_gazetteer
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from actions.calculator.reimbursement import (
+from assistant.calculator import (
     EMERGENCY,
     FILE_BEFORE_DISCHARGE,
     LOCAL,
@@ -13,7 +13,7 @@ from actions.calculator.reimbursement import (
     REFERRAL,
     TEMPORARY,
     Band,
-    Case,
+    Bill,
     Limits,
     Rates,
     UserFigures,
@@ -35,73 +35,73 @@ BANDS = Rates(
 )
 
 
-def fund(case, rates=FLAT):
-    return estimate(case, rates, LIMITS).fund
+def fund(bill, rates=FLAT):
+    return estimate(bill, rates, LIMITS).fund
 
 
 @pytest.mark.parametrize(
-    "case, rates, expected",
+    "bill, rates, expected",
     [
         # below the deductible: nothing
-        (Case(D(800), LONG_TERM), FLAT, (D("0.00"), D("0.00"))),
+        (Bill(D(800), LONG_TERM), FLAT, (D("0.00"), D("0.00"))),
         # between: (50000 - 1000) * 0.85
-        (Case(D(50000), LONG_TERM), FLAT, (D("41650.00"), D("41650.00"))),
+        (Bill(D(50000), LONG_TERM), FLAT, (D("41650.00"), D("41650.00"))),
         # treated where insured: no reduction either
-        (Case(D(50000), LOCAL), FLAT, (D("41650.00"), D("41650.00"))),
+        (Bill(D(50000), LOCAL), FLAT, (D("41650.00"), D("41650.00"))),
         # catalogue: minus 目录外 and 乙类先行自付 first: (50000-5000-2000-1000)*0.85
         (
-            Case(D(50000), LONG_TERM, self_paid=D(5000), partial_self=D(2000)),
+            Bill(D(50000), LONG_TERM, self_paid=D(5000), partial_self=D(2000)),
             FLAT,
             (D("35700.00"), D("35700.00")),
         ),
         # above the cap: (1000000-1000)*0.85 = 849150 > 400000
-        (Case(D(1000000), LONG_TERM), FLAT, (D("400000.00"), D("400000.00"))),
+        (Bill(D(1000000), LONG_TERM), FLAT, (D("400000.00"), D("400000.00"))),
         # cap partly used this year: 400000 - 380000 left
-        (Case(D(50000), LONG_TERM, cap_used=D(380000)), FLAT, (D("20000.00"),) * 2),
+        (Bill(D(50000), LONG_TERM, cap_used=D(380000)), FLAT, (D("20000.00"),) * 2),
         # referral, reduction unknown: 75% .. 85%
-        (Case(D(50000), REFERRAL), FLAT, (D("36750.00"), D("41650.00"))),
-        (Case(D(50000), EMERGENCY), FLAT, (D("36750.00"), D("41650.00"))),
+        (Bill(D(50000), REFERRAL), FLAT, (D("36750.00"), D("41650.00"))),
+        (Bill(D(50000), EMERGENCY), FLAT, (D("36750.00"), D("41650.00"))),
         # other temporary: 65% .. 85%
-        (Case(D(50000), TEMPORARY), FLAT, (D("31850.00"), D("41650.00"))),
-        (Case(D(50000), FILE_BEFORE_DISCHARGE), FLAT, (D("31850.00"), D("41650.00"))),
-        (Case(D(50000), MANUAL_CLAIM), FLAT, (D("31850.00"), D("41650.00"))),
+        (Bill(D(50000), TEMPORARY), FLAT, (D("31850.00"), D("41650.00"))),
+        (Bill(D(50000), FILE_BEFORE_DISCHARGE), FLAT, (D("31850.00"), D("41650.00"))),
+        (Bill(D(50000), MANUAL_CLAIM), FLAT, (D("31850.00"), D("41650.00"))),
         # the insured place's actual reduction known: 5 points -> 80%
         (
-            Case(D(50000), TEMPORARY, reduction_points=D(5)),
+            Bill(D(50000), TEMPORARY, reduction_points=D(5)),
             FLAT,
             (D("39200.00"), D("39200.00")),
         ),
         # bands: 28700*0.85 + 10000*0.90 + 10000*0.95 = 24395 + 9000 + 9500
-        (Case(D(50000), LONG_TERM), BANDS, (D("42895.00"), D("42895.00"))),
+        (Bill(D(50000), LONG_TERM), BANDS, (D("42895.00"), D("42895.00"))),
         # bands with a 10-point reduction: 28700*0.75 + 10000*0.80 + 10000*0.85
-        (Case(D(50000), REFERRAL), BANDS, (D("38025.00"), D("42895.00"))),
+        (Bill(D(50000), REFERRAL), BANDS, (D("38025.00"), D("42895.00"))),
         # beyond the last band nothing more is paid by the basic fund
         (
-            Case(D(200000), LONG_TERM),
+            Bill(D(200000), LONG_TERM),
             BANDS,
             (D("24395.00") + D(9000) + D(57000),) * 2,
         ),
         # zero bill
-        (Case(D(0), LONG_TERM), FLAT, (D("0.00"), D("0.00"))),
+        (Bill(D(0), LONG_TERM), FLAT, (D("0.00"), D("0.00"))),
         # rounding only at the end: (1234.565 - 1000) * 0.85 = 199.38025 -> 199.38
-        (Case(D("1234.565"), LONG_TERM), FLAT, (D("199.38"), D("199.38"))),
+        (Bill(D("1234.565"), LONG_TERM), FLAT, (D("199.38"), D("199.38"))),
         # half up at the fen: (1001.01 - 1000) * 0.85 = 0.8585 -> 0.86
-        (Case(D("1001.01"), LONG_TERM), FLAT, (D("0.86"), D("0.86"))),
+        (Bill(D("1001.01"), LONG_TERM), FLAT, (D("0.86"), D("0.86"))),
     ],
 )
-def test_the_fund_pays(case, rates, expected):
-    assert fund(case, rates) == expected
+def test_the_fund_pays(bill, rates, expected):
+    assert fund(bill, rates) == expected
 
 
 def test_a_huge_bill_stops_at_the_cap_and_the_user_pays_the_rest():
-    result = estimate(Case(D(99999999), LONG_TERM), FLAT, LIMITS)
+    result = estimate(Bill(D(99999999), LONG_TERM), FLAT, LIMITS)
     assert result.fund == (D("400000.00"), D("400000.00"))
     assert result.own_share == (D("99599999.00"), D("99599999.00"))
     assert all(o.capped for o in result.outcomes)
 
 
 def test_a_range_says_which_end_is_which():
-    result = estimate(Case(D(50000), TEMPORARY), FLAT, LIMITS)
+    result = estimate(Bill(D(50000), TEMPORARY), FLAT, LIMITS)
     assert result.is_range
     assert [o.reduction for o in result.outcomes] == [D(20), D(0)]
     assert result.own_share == (D("8350.00"), D("18150.00"))
@@ -116,7 +116,7 @@ def test_a_range_says_which_end_is_which():
     ],
 )
 def test_an_unknown_parameter_gives_no_number(rates, missing):
-    result = estimate(Case(D(50000), LONG_TERM), rates, LIMITS)
+    result = estimate(Bill(D(50000), LONG_TERM), rates, LIMITS)
     assert result.missing == missing
     assert result.fund is None and result.own_share is None
     assert result.policy_amount == D(50000)
@@ -124,18 +124,18 @@ def test_an_unknown_parameter_gives_no_number(rates, missing):
 
 def test_no_cap_known_means_no_capping():
     rates = Rates(deductible=D(1000), ratio=D("0.9"))
-    assert fund(Case(D(10000000), LONG_TERM), rates)[0] == D("8999100.00")
+    assert fund(Bill(D(10000000), LONG_TERM), rates)[0] == D("8999100.00")
 
 
 def test_the_users_figures_override_the_knowledge_base():
     mine = UserFigures(deductible=D(500), ratio=D("0.8")).apply(BANDS)
     assert mine == Rates(deductible=D(500), ratio=D("0.8"), bands=(), cap=D(500000))
-    assert fund(Case(D(10500), LONG_TERM), mine) == (D("8000.00"),) * 2
+    assert fund(Bill(D(10500), LONG_TERM), mine) == (D("8000.00"),) * 2
 
 
 def test_the_users_figures_fill_what_is_unknown():
     mine = UserFigures(deductible=D(800)).apply(Rates(deductible=None, ratio=D("0.7")))
-    assert fund(Case(D(10800), LONG_TERM), mine) == (D("7000.00"),) * 2
+    assert fund(Bill(D(10800), LONG_TERM), mine) == (D("7000.00"),) * 2
 
 
 def test_money_rounds_half_up_to_the_fen():

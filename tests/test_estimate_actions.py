@@ -29,7 +29,7 @@ from actions.estimate import (
     ValidateEstimateForm,
     required_slots_for,
 )
-from actions.knowledge.loader import POLICIES_DIR
+from assistant.knowledge.loader import POLICIES_DIR
 from tests.conftest import make_tracker
 
 DOMAIN = yaml.safe_load((POLICIES_DIR.parent / "domain.yml").read_text("utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge.loader import (
+from assistant.knowledge.loader import (
     POLICIES_DIR,
     KnowledgeBaseError,
     load_knowledge_base,
@@ -226,7 +226,7 @@ def test_broken_yaml(tiny):
 def test_every_target_city_has_every_parameter_group_known_or_explicitly_unknown(
     kb, gazetteer
 ):
-    from actions.knowledge.report import coverage_rows, load_coverage
+    from assistant.knowledge.report import coverage_rows, load_coverage
 
     coverage = load_coverage()
     rows = coverage_rows(kb, gazetteer, coverage)

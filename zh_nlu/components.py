@@ -28,10 +28,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
+from assistant.roles import region_role
+from assistant.vocabulary import ENTITY_REGION_UNKNOWN
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
-from zh_nlu.regions import COUNTY, LEXICON_DIR, default_gazetteer
-from zh_nlu.roles import region_role
 from zh_nlu.speedups import cache_action_response_validator
 from zh_nlu.unknown_places import unknown_places
 
@@ -42,7 +43,6 @@ logger = logging.getLogger(__name__)
 # (their source) and the trained model stay as they are; see zh_nlu/speedups.py.
 cache_action_response_validator()
 
-REGION_UNKNOWN = "region_unknown"
 # "备案了吗" asks, it does not state that one has filed.
 _QUESTION_AFTER = "吗么嘛没"
 
@@ -188,7 +188,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         ]
         for start, end, name in unknown_places(text, covered, default_gazetteer()):
             entity = {
-                ENTITY_ATTRIBUTE_TYPE: REGION_UNKNOWN,
+                ENTITY_ATTRIBUTE_TYPE: ENTITY_REGION_UNKNOWN,
                 ENTITY_ATTRIBUTE_VALUE: name,
                 ENTITY_ATTRIBUTE_START: start,
                 ENTITY_ATTRIBUTE_END: end,

@@ -1,7 +1,7 @@
 """Hospital names for the entity ruler, read from the knowledge base's hospital lists
 (policies/hospitals/*.yml).
 
-The lists are validated by actions.knowledge; here only the names are needed. A name
+The lists are validated by assistant.knowledge; here only the names are needed. A name
 that one hospital goes by maps to that hospital's full name; a short name several
 hospitals share, or one hospitals in other cities also go by (city_aliases: 中山医院,
 第一人民医院), maps to itself, and the action settles it by the city.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zh_nlu.regions import LEXICON_DIR, Gazetteer, default_gazetteer
+from assistant.places import LEXICON_DIR, Gazetteer, default_gazetteer
 from zh_nlu.spacy_pipeline import load_terms
 
 JIEBA_DIR = LEXICON_DIR / "jieba"

@@ -21,8 +21,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from assistant.places import LEXICON_DIR, Gazetteer, default_gazetteer
 from zh_nlu.hospitals import hospital_forms
-from zh_nlu.regions import LEXICON_DIR, Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
 

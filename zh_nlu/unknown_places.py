@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from zh_nlu.regions import Gazetteer, jieba_words
+from assistant.places import Gazetteer, jieba_words
 
 # A name ending like a place (…省/市/县/区/州), after a word that introduces a place.
 _WITH_SUFFIX = re.compile(

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from actions.knowledge.models import LEVELS, Hospital, KnowledgeBase, Parameter
-
-SCHEMES = ("employee", "resident")
-STATUSES = ("in_service", "retired")
-KINDS = ("deductible", "ratio", "annual_cap")
+from assistant.knowledge.models import Hospital, KnowledgeBase, Parameter
+from assistant.vocabulary import (
+    LEVELS,
+    PARAMETER_KINDS,
+    SCHEME_RESIDENT,
+    SCHEMES,
+    STATUSES,
+)
 
 
 def _number(value: float | Decimal) -> str:
@@ -92,11 +95,16 @@ def parameter_lines(
     lines = []
     for each_scheme in [scheme] if scheme else SCHEMES:
         statuses = (
-            [None] if each_scheme == "resident" else [status] if status else STATUSES
+            [None]
+            if each_scheme == SCHEME_RESIDENT
+            else [status]
+            if status
+            else STATUSES
         )
         for each_status in statuses:
             entries = [
-                kb.parameter(region_code, each_scheme, k, each_status) for k in KINDS
+                kb.parameter(region_code, each_scheme, k, each_status)
+                for k in PARAMETER_KINDS
             ]
             if not any(e and e.known for e in entries):
                 continue

@@ -12,13 +12,19 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
-from actions.calculator.reimbursement import (
+from assistant.calculator import (
     EMERGENCY,
     FILE_BEFORE_DISCHARGE,
     LONG_TERM,
     MANUAL_CLAIM,
     REFERRAL,
     TEMPORARY,
+)
+from assistant.vocabulary import (
+    SCHEME_EMPLOYEE,
+    SCHEME_RESIDENT,
+    STATUS_IN_SERVICE,
+    STATUS_RETIRED,
 )
 
 _NUMERAL = "0-9０-９零〇一二两三四五六七八九十百千万亿点.．,，"
@@ -122,18 +128,18 @@ def parse_level(text: str) -> str | None:
 def parse_status(text: str) -> str | None:
     """in_service (在职) or retired (退休)."""
     if re.search(r"退休|退了|离休|养老金", text):
-        return "retired"
+        return STATUS_RETIRED
     if re.search(r"在职|上班|工作|没退|未退", text):
-        return "in_service"
+        return STATUS_IN_SERVICE
     return None
 
 
 def parse_scheme(text: str) -> str | None:
     """employee (职工医保) or resident (城乡居民医保; 新农合 and 农村医保 are part of it)."""
     if re.search(r"居民|新农合|农合|农村|城乡|学生|少儿|小孩|孩子", text):
-        return "resident"
+        return SCHEME_RESIDENT
     if re.search(r"职工|单位|公司|灵活就业|个体", text):
-        return "employee"
+        return SCHEME_EMPLOYEE
     return None
 
 

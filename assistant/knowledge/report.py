@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from actions.knowledge.loader import POLICIES_DIR, load_knowledge_base
-from actions.knowledge.models import KnowledgeBase, Parameter
-from zh_nlu.regions import Gazetteer, default_gazetteer
+from assistant.knowledge.loader import POLICIES_DIR, load_knowledge_base
+from assistant.knowledge.models import KnowledgeBase, Parameter
+from assistant.places import Gazetteer, default_gazetteer
 
 COVERAGE_FILE = "coverage.yml"
 GROUP_TITLES = {

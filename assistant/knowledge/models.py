@@ -7,11 +7,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-INSURED = "insured"
-TREATMENT = "treatment"
+from assistant.vocabulary import INTENT_MATERIALS
+
 ANY = "any"
-CASE_KEYS = ("filed", "not_filed", "emergency")
-MATERIALS_INTENT = "ask_materials"
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,6 @@ class Fact:
     def overdue(self, today: datetime.date) -> bool:
         """Whether the fact is past its re-check date."""
         return today > self.checked + datetime.timedelta(days=self.recheck_days)
-
-
-LEVELS = ("l1", "l2", "l3")
 
 
 @dataclass(frozen=True)
@@ -188,7 +183,7 @@ class KnowledgeBase:
             return self.topics[context.materials_topic]
         if context and context.id in self.materials_keywords:
             return context
-        return self.by_intent[MATERIALS_INTENT]
+        return self.by_intent[INTENT_MATERIALS]
 
     def region_parameters(self, region: str) -> list[Parameter]:
         """Every parameter entry of a region (by code)."""

@@ -1,6 +1,6 @@
 """Which place is the insured place and which the treatment place, turn by turn."""
 
-from actions.context import named_hospital, resolve_regions
+from assistant.conversation import named_hospital, resolve_regions
 
 
 def region(value, role=None):

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-INSURED = "insured"
-TREATMENT = "treatment"
+from assistant.vocabulary import ROLE_INSURED, ROLE_TREATMENT
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;、\s]")
 
@@ -52,12 +51,12 @@ def region_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start)
     # The words right after the mention decide first: 在上海参保 is insured.
     if _INSURED_AFTER.match(after):
-        return INSURED
+        return ROLE_INSURED
     if _TREATMENT_AFTER.match(after) or _HOSPITAL_IN_CLAUSE.search(after):
-        return TREATMENT
+        return ROLE_TREATMENT
     if _INSURED_BEFORE.search(before):
-        return INSURED
+        return ROLE_INSURED
     # "在" before a place with no other cue: 在上海 is where one is, i.e. treated.
     if _TREATMENT_BEFORE.search(before):
-        return TREATMENT
+        return ROLE_TREATMENT
     return None

@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from actions.constants import (
+from assistant.knowledge.models import Hospital, KnowledgeBase
+from assistant.places import COUNTY, PREFECTURE, PROVINCE, Gazetteer, Region
+from assistant.vocabulary import (
     ENTITY_HOSPITAL,
     ENTITY_REGION,
     ENTITY_REGION_UNKNOWN,
     ROLE_INSURED,
     ROLE_TREATMENT,
 )
-from actions.knowledge.models import Hospital, KnowledgeBase
-from zh_nlu.regions import COUNTY, PREFECTURE, PROVINCE, Gazetteer, Region
 
 _SPECIFICITY = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 

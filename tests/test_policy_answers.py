@@ -2,11 +2,12 @@
 
 import datetime
 
-from actions.formatting import AnswerContext, compose
+from assistant.answers.policy import compose
+from assistant.case import Case
 
 
 def test_an_answer_has_direct_steps_rule_basis_and_channel(kb, gazetteer):
-    answer = compose(kb, gazetteer, kb.topics["emergency"], AnswerContext())
+    answer = compose(kb, gazetteer, kb.topics["emergency"], Case())
     args = answer.arguments
     assert args["direct"].startswith("外地急诊抢救视同已备案")
     assert args["steps"].startswith("1. ")
@@ -19,7 +20,7 @@ def test_an_answer_has_direct_steps_rule_basis_and_channel(kb, gazetteer):
 def test_unknown_filing_situation_shows_the_cases_side_by_side_with_buttons(
     kb, gazetteer
 ):
-    answer = compose(kb, gazetteer, kb.topics["card_elsewhere"], AnswerContext())
+    answer = compose(kb, gazetteer, kb.topics["card_elsewhere"], Case())
     for label in ("已备案", "未备案", "急诊抢救"):
         assert f"· {label}：" in answer.arguments["cases"]
     assert [b["title"] for b in answer.buttons] == ["已备案", "未备案", "急诊抢救"]
@@ -31,7 +32,7 @@ def test_a_known_filing_situation_shows_only_that_case(kb, gazetteer):
         kb,
         gazetteer,
         kb.topics["card_elsewhere"],
-        AnswerContext(filing_status="not_filed"),
+        Case(filing_status="not_filed"),
     )
     assert answer.arguments["cases"].startswith("\n未备案：")
     assert "已备案：" not in answer.arguments["cases"]
@@ -39,7 +40,7 @@ def test_a_known_filing_situation_shows_only_that_case(kb, gazetteer):
 
 
 def test_the_insured_place_makes_the_answer_specific(kb, gazetteer):
-    context = AnswerContext(
+    context = Case(
         insured=gazetteer.resolve("上海"), treatment=gazetteer.resolve("杭州")
     )
     args = compose(kb, gazetteer, kb.topics["manual_claim"], context).arguments
@@ -48,7 +49,7 @@ def test_the_insured_place_makes_the_answer_specific(kb, gazetteer):
 
 
 def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
-    context = AnswerContext(
+    context = Case(
         insured=gazetteer.resolve("江苏"), treatment=gazetteer.resolve("上海")
     )
     args = compose(kb, gazetteer, kb.topics["manual_claim"], context).arguments
@@ -56,13 +57,13 @@ def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
 
 
 def test_a_city_inherits_its_province_facts(kb, gazetteer):
-    context = AnswerContext(insured=gazetteer.resolve("杭州"))
+    context = Case(insured=gazetteer.resolve("杭州"))
     args = compose(kb, gazetteer, kb.topics["family_account"], context).arguments
     assert "【浙江】" in args["local"]
 
 
 def test_two_places_in_one_province_are_intra_provincial(kb, gazetteer):
-    context = AnswerContext(
+    context = Case(
         insured=gazetteer.resolve("苏州"), treatment=gazetteer.resolve("南京")
     )
     args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
@@ -70,25 +71,25 @@ def test_two_places_in_one_province_are_intra_provincial(kb, gazetteer):
 
 
 def test_low_confidence_facts_are_flagged(kb, gazetteer):
-    context = AnswerContext(treatment=gazetteer.resolve("上海"))
+    context = Case(treatment=gazetteer.resolve("上海"))
     args = compose(kb, gazetteer, kb.topics["enrol_outsider"], context).arguments
     assert "可信度较低" in args["notices"]
 
 
 def test_overdue_facts_are_flagged(kb, gazetteer):
-    later = AnswerContext(today=datetime.date(2030, 1, 1))
+    later = Case(today=datetime.date(2030, 1, 1))
     assert (
         "已超过复核期限"
         in compose(kb, gazetteer, kb.topics["lapse"], later).arguments["notices"]
     )
-    now = AnswerContext(today=datetime.date(2026, 11, 25))
+    now = Case(today=datetime.date(2026, 11, 25))
     assert compose(kb, gazetteer, kb.topics["lapse"], now).arguments["notices"] == ""
 
 
 def test_no_numbers_are_guessed_for_a_place_the_knowledge_base_does_not_know(
     kb, gazetteer
 ):
-    context = AnswerContext(insured=gazetteer.resolve("拉萨"))
+    context = Case(insured=gazetteer.resolve("拉萨"))
     args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
     assert "还没有拉萨的起付线、报销比例等具体参数" in args["notices"]
     assert "%" not in args["local"]
@@ -97,7 +98,7 @@ def test_no_numbers_are_guessed_for_a_place_the_knowledge_base_does_not_know(
 def test_known_parameters_of_the_insured_place_are_given_with_their_source(
     kb, gazetteer
 ):
-    context = AnswerContext(insured=gazetteer.resolve("上海"))
+    context = Case(insured=gazetteer.resolve("上海"))
     args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
     assert "【上海·职工医保（在职）·住院】起付线（每年）各级1500元" in args["local"]
     assert "报销比例各级85%" in args["local"] and "来源：" in args["local"]
@@ -107,7 +108,7 @@ def test_known_parameters_of_the_insured_place_are_given_with_their_source(
 def test_the_insured_places_ratio_for_the_persons_status_and_hospital_level(
     kb, gazetteer
 ):
-    context = AnswerContext(
+    context = Case(
         insured=gazetteer.resolve("广州"),
         treatment=gazetteer.resolve("上海"),
         scheme="employee",
@@ -125,30 +126,24 @@ def test_the_insured_places_ratio_for_the_persons_status_and_hospital_level(
 
 
 def test_banded_ratios_are_shown_band_by_band(kb, gazetteer):
-    context = AnswerContext(
-        insured=gazetteer.resolve("北京"), scheme="employee", level="l3"
-    )
+    context = Case(insured=gazetteer.resolve("北京"), scheme="employee", level="l3")
     local = compose(kb, gazetteer, kb.topics["estimate"], context).arguments["local"]
     assert "1300元至30000元的部分85%；30000元至40000元的部分90%" in local
 
 
 def test_a_county_uses_its_city_pool(kb, gazetteer):
-    context = AnswerContext(
-        insured=gazetteer.resolve("海淀"), scheme="resident", level="l1"
-    )
+    context = Case(insured=gazetteer.resolve("海淀"), scheme="resident", level="l1")
     local = compose(kb, gazetteer, kb.topics["estimate"], context).arguments["local"]
     assert "【北京·城乡居民医保·住院】起付线（每次住院）300元" in local
 
 
 def test_without_an_insured_place_the_answer_asks_for_it(kb, gazetteer):
-    args = compose(
-        kb, gazetteer, kb.topics["ratio_difference"], AnswerContext()
-    ).arguments
+    args = compose(kb, gazetteer, kb.topics["ratio_difference"], Case()).arguments
     assert "告诉我参保地" in args["notices"]
 
 
 def context_for(gazetteer, insured=None, treatment=None, **more):
-    return AnswerContext(
+    return Case(
         insured=gazetteer.resolve(insured) if insured else None,
         treatment=gazetteer.resolve(treatment) if treatment else None,
         **more,

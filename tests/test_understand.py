@@ -4,7 +4,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from actions.calculator.normalize import (
+from assistant.calculator import (
+    EMERGENCY,
+    FILE_BEFORE_DISCHARGE,
+    LONG_TERM,
+    MANUAL_CLAIM,
+    REFERRAL,
+    TEMPORARY,
+)
+from assistant.understand import (
     NO_NUMBER,
     NOT_POSITIVE,
     TOO_LARGE,
@@ -20,14 +28,6 @@ from actions.calculator.normalize import (
     stated_amounts,
     stated_ratio,
     unnamed_amount,
-)
-from actions.calculator.reimbursement import (
-    EMERGENCY,
-    FILE_BEFORE_DISCHARGE,
-    LONG_TERM,
-    MANUAL_CLAIM,
-    REFERRAL,
-    TEMPORARY,
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from actions.knowledge.models import (
+from assistant.knowledge.models import (
     Band,
     Fact,
     Hospital,
@@ -23,7 +23,7 @@ from actions.knowledge.models import (
     Source,
     Topic,
 )
-from zh_nlu.regions import PROVINCE, Gazetteer, default_gazetteer
+from assistant.places import PROVINCE, Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
 

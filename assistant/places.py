@@ -22,7 +22,11 @@ import yaml
 
 logger = logging.getLogger(__name__)
 
-LEXICON_DIR = Path(os.environ.get("ZH_NLU_LEXICON", Path(__file__).parent / "lexicon"))
+LEXICON_DIR = Path(
+    os.environ.get(
+        "ZH_NLU_LEXICON", Path(__file__).resolve().parents[1] / "zh_nlu" / "lexicon"
+    )
+)
 ALIASES_FILE = "region_aliases.yml"
 
 PROVINCE = "province"
@@ -156,6 +160,12 @@ class Gazetteer:
             matches += [r for r in self.candidates(form) if r not in matches]
         matches.sort(key=lambda r: _LEVEL_RANK[r.level])
         return matches[:limit]
+
+
+def upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
+    """A region, then its prefecture, then its province (where parameters may be)."""
+    places = [region, gazetteer.prefecture_of(region), gazetteer.province_of(region)]
+    return [p for i, p in enumerate(places) if p not in places[:i]]
 
 
 def _sound(text: str) -> str:

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from zh_nlu.regions import (
+from assistant.places import (
     _GENERIC_NAMES,
     COUNTY,
     PREFECTURE,

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from actions.calculator.reimbursement import (
+from assistant.calculator import (
     FILE_BEFORE_DISCHARGE,
     LOCAL,
     LONG_TERM,
     MANUAL_CLAIM,
     Band,
-    Case,
+    Bill,
     Estimate,
     Limits,
     Rates,
@@ -26,13 +26,13 @@ from actions.calculator.reimbursement import (
     estimate,
     money,
 )
-from actions.formatting import LOCAL as LOCAL_SCOPE
-from actions.formatting import AnswerContext, scope, upwards
-from actions.knowledge.models import KnowledgeBase, Parameter
-from zh_nlu.regions import Gazetteer, Region
+from assistant.case import LOCAL as LOCAL_SCOPE
+from assistant.case import Case, scope
+from assistant.knowledge.models import KnowledgeBase, Parameter
+from assistant.places import Gazetteer, Region, upwards
+from assistant.vocabulary import PARAMETER_KINDS
 
 REDUCTION_FACT = "temporary_reduction"
-KINDS = ("deductible", "ratio", "annual_cap")
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,9 @@ def parameters_for(
         if kb.region_parameters(place.code):
             return place, {
                 kind: kb.parameter(place.code, request.scheme, kind, request.status)
-                for kind in KINDS
+                for kind in PARAMETER_KINDS
             }
-    return request.insured, dict.fromkeys(KINDS)
+    return request.insured, dict.fromkeys(PARAMETER_KINDS)
 
 
 def _decimal(value: float | None) -> Decimal | None:
@@ -115,8 +115,8 @@ def rates_from(entries: dict[str, Parameter | None], level: str) -> Rates:
 
 def filing_for(gazetteer: Gazetteer, request: Request) -> str:
     """Treated where insured counts as local whatever was said about filing."""
-    context = AnswerContext(insured=request.insured, treatment=request.treatment)
-    return LOCAL if scope(gazetteer, context) == LOCAL_SCOPE else request.filing
+    case = Case(insured=request.insured, treatment=request.treatment)
+    return LOCAL if scope(gazetteer, case) == LOCAL_SCOPE else request.filing
 
 
 def _yuan(value: Decimal) -> str:
@@ -160,7 +160,7 @@ def _ratio_line(words: dict, request: Request, result: Estimate, insured: str) -
         ]
         line = words["ratio_bands"].format(bands="；".join(parts))
     reductions = [o.reduction for o in result.outcomes]
-    filing = words["filing"][result.case.filing]
+    filing = words["filing"][result.bill.filing]
     if result.is_range:
         line += words["reduced"].format(
             filing=filing, points=format(max(reductions), "f"), insured=insured
@@ -176,7 +176,7 @@ def _cap_line(words: dict, result: Estimate) -> str:
     if result.rates.cap is None:
         return words["cap_unknown"]
     left = ""
-    if result.case.cap_used:
+    if result.bill.cap_used:
         left = words["cap_left"].format(left=_yuan(result.cap_left))
     capped = words["capped"] if any(o.capped for o in result.outcomes) else ""
     return words["cap"].format(cap=_yuan(result.rates.cap), left=left, capped=capped)
@@ -200,7 +200,7 @@ def _parameter_items(
         "ratio": rates.ratio,
         "annual_cap": rates.cap,
     }
-    for kind in KINDS:
+    for kind in PARAMETER_KINDS:
         name = words["parameter_names"][kind]
         value = shown[kind]
         if kind == "ratio" and rates.bands:
@@ -232,13 +232,13 @@ def compose_estimate(
     place, entries = parameters_for(kb, gazetteer, request)
     rates = request.user.apply(rates_from(entries, request.level))
     filing = filing_for(gazetteer, request)
-    case = Case(
+    bill = Bill(
         total=request.total,
         filing=filing,
         self_paid=request.self_paid or Decimal(0),
         partial_self=request.partial_self or Decimal(0),
     )
-    result = estimate(case, rates, limits(kb))
+    result = estimate(bill, rates, limits(kb))
     insured = request.insured.short
     treatment = request.treatment.short if request.treatment else "就医地"
     lines = [

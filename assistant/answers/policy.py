@@ -6,44 +6,19 @@ domain response `utter_policy_answer`; this module picks and orders the pieces.
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from actions.knowledge.models import (
-    CASE_KEYS,
-    INSURED,
-    TREATMENT,
-    Fact,
-    Hospital,
-    KnowledgeBase,
-    Parameter,
-    Topic,
-)
-from actions.parameters_text import hospital_line, parameter_lines
-from zh_nlu.regions import Gazetteer, Region
+from assistant.answers.parameters_text import hospital_line, parameter_lines
+from assistant.case import INTRA_PROVINCE, LOCAL, Case, scope
+from assistant.knowledge.models import Fact, KnowledgeBase, Parameter, Topic
+from assistant.places import Gazetteer, upwards
+from assistant.vocabulary import FILING_STATUSES, ROLE_INSURED, ROLE_TREATMENT
 
-LOCAL = "local"
-INTRA_PROVINCE = "intra_province"
-CROSS_PROVINCE = "cross_province"
 PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
 FIND_HOSPITAL = "find_hospital"
-
-
-@dataclass(frozen=True)
-class AnswerContext:
-    """What is known of the user's case."""
-
-    insured: Region | None = None
-    treatment: Region | None = None
-    filing_status: str | None = None
-    scheme: str | None = None  # employee / resident
-    status: str | None = None  # in_service / retired
-    level: str | None = None  # l1 / l2 / l3
-    hospital: Hospital | None = None
-    today: datetime.date = field(default_factory=datetime.date.today)
 
 
 @dataclass
@@ -66,7 +41,7 @@ def _cases(kb: KnowledgeBase, topic: Topic, filing_status: str | None) -> str:
     if filing_status in topic.cases:
         label = kb.case_labels[filing_status]
         return f"\n{label}：{topic.cases[filing_status]}"
-    lines = [f"· {kb.case_labels[k]}：{topic.cases[k]}" for k in CASE_KEYS]
+    lines = [f"· {kb.case_labels[k]}：{topic.cases[k]}" for k in FILING_STATUSES]
     return "\n" + "\n".join(lines)
 
 
@@ -82,16 +57,19 @@ def case_buttons(
             "payload": "/inform"
             + json.dumps({"filing_status": key}, ensure_ascii=False),
         }
-        for key in CASE_KEYS
+        for key in FILING_STATUSES
     ]
 
 
 def local_facts(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
 ) -> list[Fact]:
     """Facts of the user's places that make this topic specific to them."""
     found: list[Fact] = []
-    for role, region in ((INSURED, context.insured), (TREATMENT, context.treatment)):
+    for role, region in (
+        (ROLE_INSURED, context.insured),
+        (ROLE_TREATMENT, context.treatment),
+    ):
         for place in upwards(gazetteer, region) if region else []:
             for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
@@ -105,7 +83,7 @@ def local_facts(
 
 
 def unknown_services(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
 ) -> list[str]:
     """The service kinds this answer would show that the insured province has recorded
     as unknown (and no place below it knows)."""
@@ -120,14 +98,8 @@ def unknown_services(
     ]
 
 
-def upwards(gazetteer: Gazetteer, region: Region) -> list[Region]:
-    """A region, then its prefecture, then its province (where parameters may be)."""
-    places = [region, gazetteer.prefecture_of(region), gazetteer.province_of(region)]
-    return [p for i, p in enumerate(places) if p not in places[:i]]
-
-
 def insured_parameters(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: AnswerContext
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
 ) -> tuple[list[str], list[Parameter]]:
     """The insured place's parameter lines for a topic that needs them, and the
     entries they rest on."""
@@ -148,25 +120,13 @@ def insured_parameters(
     return [], []
 
 
-def scope(gazetteer: Gazetteer, context: AnswerContext) -> str | None:
-    """local, intra_province or cross_province, when both places are known."""
-    insured, treatment = context.insured, context.treatment
-    if not (insured and treatment):
-        return None
-    if gazetteer.prefecture_of(insured) == gazetteer.prefecture_of(treatment):
-        return LOCAL
-    if gazetteer.province_of(insured) == gazetteer.province_of(treatment):
-        return INTRA_PROVINCE
-    return CROSS_PROVINCE
-
-
 def _notices(
     kb: KnowledgeBase,
     gazetteer: Gazetteer,
     topic: Topic,
     facts: list[Fact],
     parameters: list[Parameter],
-    context: AnswerContext,
+    context: Case,
 ) -> str:
     notes: list[str] = []
     if topic.needs_local and not any(p.known for p in parameters):
@@ -210,7 +170,7 @@ def compose(
     kb: KnowledgeBase,
     gazetteer: Gazetteer,
     topic: Topic,
-    context: AnswerContext,
+    context: Case,
 ) -> Answer:
     """The answer to a topic for what is known of the user's case."""
     facts = [kb.facts[f] for f in topic.facts]

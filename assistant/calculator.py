@@ -67,7 +67,7 @@ class Rates:
 
 
 @dataclass(frozen=True)
-class Case:
+class Bill:
     """The bill and the filing situation."""
 
     total: Decimal
@@ -109,7 +109,7 @@ class Estimate:
     known, two (largest reduction, none) when it is a range, none when a parameter is
     missing (`missing` names which)."""
 
-    case: Case
+    bill: Bill
     rates: Rates
     policy_amount: Decimal
     above_deductible: Decimal | None
@@ -136,7 +136,7 @@ class Estimate:
         fund = self.fund
         if fund is None:
             return None
-        total = money(self.case.total)
+        total = money(self.bill.total)
         return total - fund[1], total - fund[0]
 
 
@@ -145,9 +145,9 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def policy_amount(case: Case) -> Decimal:
+def policy_amount(bill: Bill) -> Decimal:
     """Total minus what the catalogue leaves to the patient, never below zero."""
-    return max(case.total - case.self_paid - case.partial_self, ZERO)
+    return max(bill.total - bill.self_paid - bill.partial_self, ZERO)
 
 
 def _reduced(ratio: Decimal, points: Decimal) -> Decimal:
@@ -169,19 +169,19 @@ def _paid_by_ratio(
     return paid
 
 
-def reductions(case: Case, limits: Limits) -> Sequence[Decimal]:
+def reductions(bill: Bill, limits: Limits) -> Sequence[Decimal]:
     """The reductions to compute: the known one, else the largest allowed and none."""
-    if case.filing in (LONG_TERM, LOCAL):
+    if bill.filing in (LONG_TERM, LOCAL):
         return (ZERO,)
-    if case.reduction_points is not None:
-        return (case.reduction_points,)
-    largest = limits.largest(case.filing)
+    if bill.reduction_points is not None:
+        return (bill.reduction_points,)
+    largest = limits.largest(bill.filing)
     return (largest, ZERO) if largest else (ZERO,)
 
 
-def estimate(case: Case, rates: Rates, limits: Limits) -> Estimate:
-    """The estimate for a case under the insured place's rates."""
-    amount = policy_amount(case)
+def estimate(bill: Bill, rates: Rates, limits: Limits) -> Estimate:
+    """The estimate for a bill under the insured place's rates."""
+    amount = policy_amount(bill)
     missing = tuple(
         name
         for name, known in (
@@ -191,7 +191,7 @@ def estimate(case: Case, rates: Rates, limits: Limits) -> Estimate:
         if not known
     )
     result = Estimate(
-        case=case,
+        bill=bill,
         rates=rates,
         policy_amount=amount,
         above_deductible=None
@@ -201,9 +201,9 @@ def estimate(case: Case, rates: Rates, limits: Limits) -> Estimate:
     )
     if missing:
         return result
-    cap_left = None if rates.cap is None else max(rates.cap - case.cap_used, ZERO)
+    cap_left = None if rates.cap is None else max(rates.cap - bill.cap_used, ZERO)
     outcomes = []
-    for points in reductions(case, limits):
+    for points in reductions(bill, limits):
         paid = _paid_by_ratio(rates, rates.deductible, amount, points)
         capped = cap_left is not None and paid > cap_left
         outcomes.append(

@@ -1,10 +1,10 @@
-"""Validate the knowledge base from the command line: python -m actions.knowledge.validate"""
+"""Validate the knowledge base from the command line: python -m assistant.knowledge.validate"""
 
 from __future__ import annotations
 
 import sys
 
-from actions.knowledge.loader import KnowledgeBaseError, load_knowledge_base
+from assistant.knowledge.loader import KnowledgeBaseError, load_knowledge_base
 
 
 def main() -> int:
