@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.constants import (
     ACTION_ANSWER,
     ACTION_CLARIFY,
+    ENTITY_FACET,
     ENTITY_FILING_STATUS,
     ENTITY_HOSPITAL_LEVEL,
     INTENT_INFORM,
@@ -20,6 +21,7 @@ from actions.constants import (
     INTENT_NLU_FALLBACK,
     INTENT_PARAMETERS,
     ROLE_TREATMENT,
+    SLOT_FACET,
     SLOT_FILING_STATUS,
     SLOT_HOSPITAL,
     SLOT_HOSPITAL_LEVEL,
@@ -48,6 +50,7 @@ from assistant.conversation import (
     named_hospital,
     resolve_regions,
 )
+from assistant.facets import facet_of
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
 from assistant.places import default_gazetteer
@@ -187,6 +190,25 @@ def _only_picks_a_case(tracker: Tracker, topic: Topic) -> bool:
     )
 
 
+def _facet(tracker: Tracker, topic: Topic) -> str | None:
+    """The point asked: a facet button's, else the words', else (a follow-up that only
+    changes the case, such as "那北京呢") the point asked last of the same topic."""
+    message = tracker.latest_message
+    for entity in message.get("entities", []):
+        if entity.get("entity") == ENTITY_FACET:
+            return str(entity.get("value"))
+    text = message.get("text") or ""
+    said = None if text.startswith("/") else facet_of(text)
+    if said is not None:
+        return said
+    if (
+        _latest_intent(tracker) == INTENT_INFORM
+        and tracker.get_slot(SLOT_TOPIC) == topic.id
+    ):
+        return tracker.get_slot(SLOT_FACET)
+    return None
+
+
 class ActionAnswer(Action):
     """Answer the latest question (or re-answer the topic after a follow-up)."""
 
@@ -250,18 +272,21 @@ class ActionAnswer(Action):
             level=f"l{level}" if level else None,
             hospital=hospital,
         )
-        answer = compose(kb, gazetteer, topic, context)
+        facet = _facet(tracker, topic)
+        answer = compose(kb, gazetteer, topic, context, facet)
         response = UTTER_POLICY_ANSWER
         if _only_picks_a_case(tracker, topic):
             # The full answer was just given: say only what the picked case changes.
             response = UTTER_CASE_ANSWER
-            answer.arguments["cases_short"] = answer.arguments["cases"].lstrip("\n")
+            answer.arguments["cases_short"] = answer.arguments["filing_case"].lstrip(
+                "\n"
+            )
         dispatcher.utter_message(
             response=response, buttons=answer.buttons, **answer.arguments
         )
         if question:  # a place not found: answered without it, then asked about
             return events + _ask_about_place(dispatcher, question, topic)
-        return events + [SlotSet(SLOT_TOPIC, topic.id)]
+        return events + [SlotSet(SLOT_TOPIC, topic.id), SlotSet(SLOT_FACET, facet)]
 
 
 class ActionClarify(Action):

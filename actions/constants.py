@@ -27,6 +27,7 @@ SLOT_REGION_INSURED = "region_insured"
 SLOT_REGION_TREATMENT = "region_treatment"
 SLOT_FILING_STATUS = "filing_status"
 SLOT_TOPIC = "topic"
+SLOT_FACET = "facet"
 SLOT_PENDING_ROLE = "region_pending_role"
 SLOT_HOSPITAL_LEVEL = "hospital_level"
 SLOT_INSURANCE_SCHEME = "insurance_scheme"
@@ -36,6 +37,8 @@ SLOT_HOSPITAL = "hospital"
 # entities
 ENTITY_FILING_STATUS = "filing_status"
 ENTITY_HOSPITAL_LEVEL = "hospital_level"
+
+ENTITY_FACET = "facet"
 
 # intents
 INTENT_INFORM = "inform"

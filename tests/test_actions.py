@@ -6,6 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionClarify
 from actions.constants import (
+    SLOT_FACET,
     SLOT_HOSPITAL,
     SLOT_HOSPITAL_LEVEL,
     SLOT_REGION_INSURED,
@@ -42,8 +43,9 @@ def test_a_question_is_answered_from_its_topic_and_remembers_the_places():
     )
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert messages[0]["case"] == "你是江苏参保、在上海看病，属于跨省异地就医。"
     assert messages[0]["direct"].startswith("能用")
-    assert [b["title"] for b in messages[0]["buttons"]] == [
+    assert [b["title"] for b in messages[0]["buttons"]][:3] == [
         "已备案",
         "未备案",
         "急诊抢救",
@@ -52,6 +54,7 @@ def test_a_question_is_answered_from_its_topic_and_remembers_the_places():
         SLOT_REGION_INSURED: "320000",
         SLOT_REGION_TREATMENT: "310000",
         SLOT_TOPIC: "card_elsewhere",
+        SLOT_FACET: "possible",
     }
 
 
@@ -82,7 +85,8 @@ def test_picking_a_filing_case_answers_for_that_case():
     messages, _ = run(ActionAnswer(), tracker)
     assert messages[0]["response"] == "utter_case_answer"  # only what the case changes
     assert messages[0]["cases_short"] == "急诊抢救：视同已备案，可以直接结算。"
-    assert messages[0]["buttons"] == []
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "已备案" not in titles and "需要什么材料" in titles
 
 
 def test_materials_follow_the_topic_of_the_conversation():
@@ -90,7 +94,7 @@ def test_materials_follow_the_topic_of_the_conversation():
         "ask_materials", "要带什么材料？", slots={"topic": "not_filed"}
     )
     messages, slots = run(ActionAnswer(), tracker)
-    assert "发票原件" in messages[0]["steps"]
+    assert "发票原件" in messages[0]["direct"]
     assert slots[SLOT_TOPIC] == "manual_claim_materials"
 
 
@@ -294,3 +298,30 @@ def test_traditional_characters_and_follow_ups_are_not_declined():
         "ask_materials", "要带些什么东西过去", slots={"topic": "filing_how"}
     )
     assert run(ActionAnswer(), follow_up)[0][0]["response"] == UTTER_POLICY_ANSWER
+
+
+def test_the_point_asked_is_answered_and_remembered_for_follow_ups():
+    tracker = make_tracker("ask_filing_validity", "备案办完多久能用")
+    messages, slots = run(ActionAnswer(), tracker)
+    assert "马上提示是否成功" in messages[0]["direct"]
+    assert slots[SLOT_FACET] == "effective"
+    follow_up = make_tracker(
+        "inform",
+        "那北京呢",
+        [region("110000")],
+        slots={"topic": "filing_validity", "facet": "effective"},
+    )
+    messages, _ = run(ActionAnswer(), follow_up)
+    assert "马上提示是否成功" in messages[0]["direct"]  # the same point, new place
+
+
+def test_a_facet_button_answers_that_point_of_the_topic_in_context():
+    tracker = make_tracker(
+        "inform",
+        '/inform{"facet": "validity"}',
+        [{"entity": "facet", "value": "validity"}],
+        slots={"topic": "referral"},
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert "不少于6个月" in messages[0]["direct"]
+    assert slots[SLOT_TOPIC] == "referral"

@@ -85,7 +85,15 @@ def tiny(tmp_path):
     (root / "regions").mkdir()
     write(
         root / "sources.yml",
-        {"sources": {"doc": {"title": "某某通知", "issued": "2022-06-30"}}},
+        {
+            "sources": {
+                "doc": {
+                    "title": "某某通知",
+                    "kind": "policy_document",
+                    "issued": "2022-06-30",
+                }
+            }
+        },
     )
     write(
         root / "national.yml",
@@ -120,6 +128,21 @@ def tiny(tmp_path):
                     "steps": ["到期重新备案。"],
                     "rule": "insured",
                     "channel": "insured",
+                    "facts": ["rule"],
+                }
+            ],
+        },
+    )
+    write(
+        root / "facets.yml",
+        {
+            "facets": {"validity": "能用多久", "how": "怎么办理"},
+            "units": [
+                {
+                    "topic": "validity",
+                    "facet": "validity",
+                    "direct": "临时备案不少于6个月。",
+                    "steps": [],
                     "facts": ["rule"],
                 }
             ],
@@ -512,3 +535,41 @@ def test_a_value_the_calculator_uses_must_stand_in_the_statement(tiny):
     assert load_knowledge_base(tiny).facts["rule"].values == {"months": 6}
     edit(tiny / "national.yml", lambda d: d["facts"][0].update(values={"months": 12}))
     fails(tiny, r"national\.yml: facts\.0 \(rule\)\.values\.months: 12 does not stand")
+
+
+def test_a_source_without_its_kind(tiny):
+    edit(tiny / "sources.yml", lambda d: d["sources"]["doc"].pop("kind"))
+    with pytest.raises(KnowledgeBaseError, match=r"sources\.yml.*'kind' is a required"):
+        load_knowledge_base(tiny)
+
+
+def test_a_unit_is_found_by_topic_and_facet(tiny):
+    kb = load_knowledge_base(tiny)
+    topic = kb.topics["validity"]
+    assert kb.unit(topic, "validity").direct == "临时备案不少于6个月。"
+    assert kb.unit(topic, "how").direct == "不少于6个月。"  # no unit: the summary
+    assert kb.unit(topic, None).direct == "不少于6个月。"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["units"][0].update(topic="nowhere"), "unknown topic"),
+        (lambda d: d["units"][0].update(facet="colour"), "unknown facet"),
+        (lambda d: d["units"][0].update(facts=["missing"]), "unknown fact 'missing'"),
+        (lambda d: d["units"][0].update(direct="有效期12个月。"), "the number 12"),
+        (lambda d: d["units"].append(dict(d["units"][0])), "a second unit"),
+        (lambda d: d["units"][0].update(steps=["一", "二", "三", "四"]), "too long"),
+    ],
+)
+def test_each_rule_on_units_has_a_failing_case(tiny, change, message):
+    edit(tiny / "facets.yml", change)
+    with pytest.raises(KnowledgeBaseError, match=message):
+        load_knowledge_base(tiny)
+
+
+def test_every_unit_of_the_real_knowledge_base_is_short(kb):
+    for (topic, facet), units in kb.facets.units.items():
+        for unit in units:
+            assert len(unit.steps) <= 3, (topic, facet)
+            assert len(unit.direct) <= 90, (topic, facet)

@@ -2,28 +2,29 @@
 
 import datetime
 
+import pytest
+
 from assistant.answers.policy import compose
 from assistant.case import Case
 
 
-def test_an_answer_has_direct_steps_rule_basis_and_channel(kb, gazetteer):
+def test_an_answer_has_direct_steps_and_one_basis_line(kb, gazetteer):
     answer = compose(kb, gazetteer, kb.topics["emergency"], Case())
     args = answer.arguments
+    assert args["case"] == ""  # no place known
     assert args["direct"].startswith("外地急诊抢救视同已备案")
-    assert args["steps"].startswith("1. ")
-    assert "就医地目录、参保地政策" in args["rule"]
-    assert "医保发〔2022〕22号" in args["basis"]
-    assert args["checked"] == "2026-11-24"
-    assert "12393" in args["channel"] and "参保地医保经办机构" in args["channel"]
+    assert args["steps"].startswith("\n1. ") and "\n4." not in args["steps"]
+    basis = args["basis"]
+    assert basis.startswith("依据：医保发〔2022〕22号")
+    assert "12393" in basis and "\n" not in basis
 
 
-def test_unknown_filing_situation_shows_the_cases_side_by_side_with_buttons(
-    kb, gazetteer
-):
+def test_unknown_filing_situation_is_asked_with_buttons_not_listed(kb, gazetteer):
     answer = compose(kb, gazetteer, kb.topics["card_elsewhere"], Case())
-    for label in ("已备案", "未备案", "急诊抢救"):
-        assert f"· {label}：" in answer.arguments["cases"]
-    assert [b["title"] for b in answer.buttons] == ["已备案", "未备案", "急诊抢救"]
+    assert answer.arguments["filing_case"] == ""
+    titles = [b["title"] for b in answer.buttons]
+    assert titles[:3] == ["已备案", "未备案", "急诊抢救"]
+    assert "需要什么材料" in titles  # what was not asked sits behind a button
     assert answer.buttons[1]["payload"] == '/inform{"filing_status": "not_filed"}'
 
 
@@ -34,18 +35,17 @@ def test_a_known_filing_situation_shows_only_that_case(kb, gazetteer):
         kb.topics["card_elsewhere"],
         Case(filing_status="not_filed"),
     )
-    assert answer.arguments["cases"].startswith("\n未备案：")
-    assert "已备案：" not in answer.arguments["cases"]
-    assert answer.buttons == []
+    assert answer.arguments["filing_case"].startswith("\n未备案：")
+    assert not any(b["title"] == "已备案" for b in answer.buttons)
 
 
 def test_the_insured_place_makes_the_answer_specific(kb, gazetteer):
     context = Case(
         insured=gazetteer.resolve("上海"), treatment=gazetteer.resolve("杭州")
     )
-    args = compose(kb, gazetteer, kb.topics["manual_claim"], context).arguments
+    args = compose(kb, gazetteer, kb.topics["manual_claim"], context, "where").arguments
     assert "【上海】" in args["local"] and "6个月内" in args["local"]
-    assert args["channel"].startswith("请以上海医保经办机构")
+    assert "以上海医保部门答复为准" in args["basis"]
 
 
 def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
@@ -58,7 +58,7 @@ def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
 
 def test_a_city_inherits_its_province_facts(kb, gazetteer):
     context = Case(insured=gazetteer.resolve("杭州"))
-    args = compose(kb, gazetteer, kb.topics["family_account"], context).arguments
+    args = compose(kb, gazetteer, kb.topics["family_account"], context, "how").arguments
     assert "【浙江】" in args["local"]
 
 
@@ -67,13 +67,15 @@ def test_two_places_in_one_province_are_intra_provincial(kb, gazetteer):
         insured=gazetteer.resolve("苏州"), treatment=gazetteer.resolve("南京")
     )
     args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
-    assert "都在江苏，属于省内异地就医" in args["notices"]
+    assert args["case"].startswith(
+        "你是江苏苏州参保、在江苏南京看病，属于江苏省内异地就医"
+    )
 
 
-def test_low_confidence_facts_are_flagged(kb, gazetteer):
-    context = Case(treatment=gazetteer.resolve("上海"))
-    args = compose(kb, gazetteer, kb.topics["enrol_outsider"], context).arguments
-    assert "可信度较低" in args["notices"]
+def test_a_fact_resting_on_a_public_page_says_so_with_its_year(kb, gazetteer):
+    args = compose(kb, gazetteer, kb.topics["family_account"], Case(), "how").arguments
+    assert args["basis"].startswith("据公开资料（2025）")
+    assert "依据" not in args["basis"]  # a repost or Q&A page is not 依据
 
 
 def test_overdue_facts_are_flagged(kb, gazetteer):
@@ -153,17 +155,16 @@ def context_for(gazetteer, insured=None, treatment=None, **more):
 def test_the_insured_provinces_own_filing_channels_are_given(kb, gazetteer):
     # 南京 inherits 江苏's channel; its source is weak, so the answer says so
     context = context_for(gazetteer, "320100", "310000")
-    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
     assert "江苏医保云" in args["local"]
-    assert "可信度较低" in args["notices"]
-    assert "江苏的医保服务电话，我这里还没有可靠来源" in args["notices"]
+    assert "另据公开资料" in args["basis"]  # the channel rests on a repost
 
 
-def test_unknown_filing_channels_are_said_to_be_unknown(kb, gazetteer):
+def test_without_the_provinces_own_channels_the_national_ones_are_given(kb, gazetteer):
     context = context_for(gazetteer, "130100", "110000")  # 石家庄 -> 北京
-    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
-    assert "河北自己的备案App或小程序，我这里还没有可靠来源" in args["notices"]
-    assert "国家医保服务平台App" in args["notices"]
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
+    assert args["local"] == ""
+    assert "国家医保服务平台App" in args["steps"]
 
 
 def test_service_facts_only_where_the_topic_shows_them(kb, gazetteer):
@@ -175,6 +176,71 @@ def test_service_facts_only_where_the_topic_shows_them(kb, gazetteer):
 
 def test_a_local_filing_rule_of_the_insured_place(kb, gazetteer):
     context = context_for(gazetteer, "540100", "510100")  # 拉萨 -> 成都
-    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
-    assert "西藏医保" in args["local"]
-    assert "不用审核，立即生效" in args["local"]
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
+    assert "【西藏】" in args["local"] and "不用审核，立即生效" in args["local"]
+
+
+def test_the_first_sentence_puts_each_place_in_its_role(kb, gazetteer):
+    context = context_for(gazetteer, "常熟", "上海")
+    args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
+    assert args["case"] == "你是江苏苏州（常熟）参保、在上海看病，属于跨省异地就医。"
+    assert "以常熟医保部门答复为准" in args["basis"]
+
+
+def test_a_local_visit_is_said_to_be_local_not_answered_as_elsewhere(kb, gazetteer):
+    context = context_for(gazetteer, "南京", "南京")
+    args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
+    assert "属于本地就医" in args["case"] and "不用备案" in args["case"]
+    assert args["direct"] == "" and args["steps"] == ""
+
+
+@pytest.mark.parametrize(
+    "topic, facet, must",
+    [
+        ("filing_validity", "effective", "马上提示是否成功"),
+        ("filing_validity", "change", "取消"),
+        ("card_elsewhere", "effective", "马上提示是否成功"),  # via `see`
+        ("referral", "validity", "不少于6个月"),
+        ("filing_how", "who", "为他人备案"),
+        ("not_filed", "who", "为他人备案"),
+        ("card_elsewhere", "who", "只限参保人本人使用"),
+        ("family_account", "how", "医保钱包"),
+        ("manual_claim", "materials", "发票"),  # the materials topic's answer
+        ("lapse", "colour", "断缴期间"),  # an unknown point: the summary
+    ],
+)
+def test_the_point_asked_is_answered_first(kb, gazetteer, topic, facet, must):
+    answer = compose(kb, gazetteer, kb.topics[topic], Case(), facet)
+    assert must in answer.arguments["direct"]
+
+
+def test_a_lapse_is_answered_for_the_persons_scheme(kb, gazetteer):
+    employee = compose(kb, gazetteer, kb.topics["lapse"], Case(scheme="employee"))
+    resident = compose(kb, gazetteer, kb.topics["lapse"], Case(scheme="resident"))
+    assert "3个月（含）以内" in employee.arguments["direct"]
+    assert "等待期" in resident.arguments["direct"]
+    assert "3个月（含）" not in resident.arguments["direct"]
+
+
+def test_buttons_offer_the_other_points_of_the_topic(kb, gazetteer):
+    answer = compose(kb, gazetteer, kb.topics["filing_validity"], Case(), "effective")
+    titles = [b["title"] for b in answer.buttons]
+    assert "办好多久能用" not in titles  # what was asked is answered, not offered
+    assert "能用多久" in titles and len(titles) <= 4
+    assert answer.buttons[titles.index("能用多久")]["payload"] == (
+        '/inform{"facet": "validity"}'
+    )
+
+
+def test_every_answer_fits_a_phone_screen(kb, gazetteer):
+    template = "{case}{direct}{filing_case}{steps}{local}{notices}\n{basis}"
+    context = context_for(gazetteer, "常熟", "上海", scheme="employee")
+    facets = [None, *kb.facets.buttons]
+    for topic in kb.topics.values():
+        if topic.needs_local:
+            continue  # parameter answers have their own layout
+        for facet in facets:
+            text = template.format(
+                **compose(kb, gazetteer, topic, context, facet).arguments
+            )
+            assert len(text) <= 300, (topic.id, facet, len(text), text)

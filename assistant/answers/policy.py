@@ -1,48 +1,92 @@
-"""Compose an answer from the knowledge base: pure functions, no Rasa.
+"""Compose a policy answer for the person's case: pure functions, no Rasa.
 
-The sentences come from policies/ (facts, topics) and the layout labels from the
-domain response `utter_policy_answer`; this module picks and orders the pieces.
+The answer to the point asked comes first, for this person: their places in their
+roles and whether it is 跨省, 省内 or 本地, then the direct answer of the unit that
+answers the topic and facet asked (policies/facets.yml, else the topic's summary),
+then at most three short steps, then one line with the document it rests on and where
+to confirm. What was not asked is offered as buttons. The sentences come from
+policies/; this module picks and orders them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.answers.parameters_text import hospital_line, parameter_lines
-from assistant.case import INTRA_PROVINCE, LOCAL, Case, scope
+from assistant.case import CROSS_PROVINCE, INTRA_PROVINCE, LOCAL, Case, scope
 from assistant.knowledge.models import Fact, KnowledgeBase, Parameter, Topic
-from assistant.places import Gazetteer, upwards
+from assistant.knowledge.units import Unit
+from assistant.places import PREFECTURE, PROVINCE, Gazetteer, Region, upwards
 from assistant.vocabulary import FILING_STATUSES, ROLE_INSURED, ROLE_TREATMENT
 
 PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
 FIND_HOSPITAL = "find_hospital"
+MATERIALS = "materials"
+POLICY_DOCUMENT = "policy_document"
+MAX_STEPS = 3
+MAX_LOCAL_FACTS = 1
+MAX_BUTTONS = 4
+MAX_LENGTH = 280  # characters of a policy answer, fitting a phone screen
+# facets whose answer shows the places' own rules (their channels, local rules)
+LOCAL_FACETS = ("how", "where")
+# facets whose answer shows the insured place's parameters
+PARAMETER_FACETS = (None, "amount")
 
 
 @dataclass
 class Answer:
-    """The pieces of one answer: template arguments and buttons."""
+    """The pieces of one answer: template arguments, buttons and what it rests on."""
 
     topic: Topic
+    unit: Unit
     arguments: dict[str, str]
     buttons: list[dict[str, str]]
     facts: list[Fact]
 
 
+def spoken_name(gazetteer: Gazetteer, region: Region) -> str:
+    """A place as people say it, with what it lies in: 上海, 江苏南京, 江苏苏州（常熟）,
+    北京（朝阳区）."""
+    if region.level == PROVINCE:
+        return region.short
+    province = gazetteer.province_of(region)
+    if region.level == PREFECTURE:
+        return province.short + region.short
+    if province.is_municipality:
+        return f"{province.short}（{region.name}）"
+    return f"{province.short}{gazetteer.prefecture_of(region).short}（{region.short}）"
+
+
+def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
+    """The person's places in their roles, and 跨省 / 省内 / 本地 when both are known."""
+    words = kb.case_text
+    insured = spoken_name(gazetteer, case.insured) if case.insured else None
+    treatment = spoken_name(gazetteer, case.treatment) if case.treatment else None
+    where = scope(gazetteer, case)
+    if where is not None:
+        province = gazetteer.province_of(case.insured).short
+        return words[where].format(
+            insured=insured, treatment=treatment, province=province
+        )
+    if insured:
+        return words["insured_only"].format(insured=insured)
+    if treatment:
+        return words["treatment_only"].format(treatment=treatment)
+    return ""
+
+
 def _numbered(lines: Sequence[str]) -> str:
-    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, start=1))
+    return "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
 
 
-def _cases(kb: KnowledgeBase, topic: Topic, filing_status: str | None) -> str:
-    if not topic.cases:
+def filing_case_line(kb: KnowledgeBase, topic: Topic, filing_status: str | None) -> str:
+    """What the person's filing situation changes, when they have said it."""
+    if not topic.cases or filing_status not in topic.cases:
         return ""
-    if filing_status in topic.cases:
-        label = kb.case_labels[filing_status]
-        return f"\n{label}：{topic.cases[filing_status]}"
-    lines = [f"· {kb.case_labels[k]}：{topic.cases[k]}" for k in FILING_STATUSES]
-    return "\n" + "\n".join(lines)
+    return f"\n{kb.case_labels[filing_status]}：{topic.cases[filing_status]}"
 
 
 def case_buttons(
@@ -61,20 +105,46 @@ def case_buttons(
     ]
 
 
+def follow_up_buttons(
+    kb: KnowledgeBase, topic: Topic, unit: Unit, case: Case
+) -> list[dict[str, str]]:
+    """What the person did not ask but likely asks next: their filing situation, the
+    topic's other points, the units' neighbouring topics."""
+    buttons = []
+    if unit.facet in (None, "possible"):
+        buttons += case_buttons(kb, topic, case.filing_status)
+    facets = [f for f in kb.facets.facets_of(topic.id) if f != unit.facet]
+    if topic.materials_topic and unit.facet != MATERIALS:
+        facets.insert(0, MATERIALS)
+    for facet in dict.fromkeys(facets):
+        buttons.append(
+            {
+                "title": kb.facets.buttons[facet],
+                "payload": "/inform" + json.dumps({"facet": facet}),
+            }
+        )
+    for key in unit.more:
+        target = kb.topics[key]
+        buttons.append(
+            {"title": kb.facets.more[key], "payload": f"/{target.intents[0]}"}
+        )
+    return buttons[:MAX_BUTTONS]
+
+
 def local_facts(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, case: Case
 ) -> list[Fact]:
-    """Facts of the user's places that make this topic specific to them."""
+    """Facts of the person's places that make this topic specific to them."""
     found: list[Fact] = []
     for role, region in (
-        (ROLE_INSURED, context.insured),
-        (ROLE_TREATMENT, context.treatment),
+        (ROLE_INSURED, case.insured),
+        (ROLE_TREATMENT, case.treatment),
     ):
         for place in upwards(gazetteer, region) if region else []:
             for fact in kb.region_facts(place.code, topic.id, role):
                 if fact not in found:
                     found.append(fact)
-    for place in upwards(gazetteer, context.insured) if context.insured else []:
+    for place in upwards(gazetteer, case.insured) if case.insured else []:
         for kind in topic.services:
             for fact in kb.service(place.code, kind) or []:
                 if fact not in found:
@@ -82,39 +152,18 @@ def local_facts(
     return found
 
 
-def unknown_services(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
-) -> list[str]:
-    """The service kinds this answer would show that the insured province has recorded
-    as unknown (and no place below it knows)."""
-    if context.insured is None:
-        return []
-    places = upwards(gazetteer, context.insured)
-    return [
-        kind
-        for kind in topic.services
-        if not any(kb.service(p.code, kind) for p in places)
-        and kb.service(gazetteer.province_of(context.insured).code, kind) == []
-    ]
-
-
 def insured_parameters(
-    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, context: Case
+    kb: KnowledgeBase, gazetteer: Gazetteer, topic: Topic, case: Case
 ) -> tuple[list[str], list[Parameter]]:
     """The insured place's parameter lines for a topic that needs them, and the
     entries they rest on."""
-    if not topic.needs_local or context.insured is None:
+    if not topic.needs_local or case.insured is None:
         return [], []
-    for place in upwards(gazetteer, context.insured):
+    for place in upwards(gazetteer, case.insured):
         entries = kb.region_parameters(place.code)
         if entries:
             lines = parameter_lines(
-                kb,
-                place.code,
-                place.short,
-                context.scheme,
-                context.status,
-                context.level,
+                kb, place.code, place.short, case.scheme, case.status, case.level
             )
             return lines, entries
     return [], []
@@ -122,93 +171,147 @@ def insured_parameters(
 
 def _notices(
     kb: KnowledgeBase,
-    gazetteer: Gazetteer,
     topic: Topic,
+    unit: Unit,
     facts: list[Fact],
     parameters: list[Parameter],
-    context: Case,
+    case: Case,
 ) -> str:
     notes: list[str] = []
-    if topic.needs_local and not any(p.known for p in parameters):
-        if context.insured:
-            notes.append(
-                kb.notices["no_local_parameters"].format(place=context.insured.short)
-            )
-        else:
-            notes.append(kb.notices["ask_insured_place"])
-    province = gazetteer.province_of(context.insured) if context.insured else None
-    for kind in unknown_services(kb, gazetteer, topic, context):
-        notes.append(kb.notices[f"no_local_{kind}"].format(province=province.short))
-    where = scope(gazetteer, context)
-    if where == LOCAL:
-        place = gazetteer.prefecture_of(context.insured)
-        notes.append(kb.notices["local"].format(place=place.short))
-    elif where == INTRA_PROVINCE:
-        province = gazetteer.province_of(context.insured)
-        notes.append(kb.notices["intra_province"].format(province=province.short))
-    low = _citations(f for f in facts if f.confidence == "low")
-    if low:
-        notes.append(kb.notices["low_confidence"].format(facts=low))
-    overdue = _citations(
-        [f for f in facts if f.overdue(context.today)]
-        + [p for p in parameters if p.known and p.overdue(context.today)]
+    if topic.needs_local and unit.facet in PARAMETER_FACETS:
+        if not any(p.known for p in parameters):
+            if case.insured:
+                place = case.insured.short
+                notes.append(kb.notices["no_local_parameters"].format(place=place))
+            else:
+                notes.append(kb.notices["ask_insured_place"])
+    overdue = _documents(
+        [f for f in facts if f.overdue(case.today)]
+        + [p for p in parameters if p.known and p.overdue(case.today)]
     )
     if overdue:
-        notes.append(kb.notices["overdue"].format(facts=overdue))
+        notes.append(kb.notices["overdue"].format(facts="、".join(overdue)))
     return "".join(f"\n{note}" for note in notes)
 
 
-def _citations(facts) -> str:
+def _documents(facts: Iterable) -> list[str]:
     seen: list[str] = []
     for fact in facts:
         if fact.source.citation not in seen:
             seen.append(fact.source.citation)
-    return "、".join(seen)
+    return seen
+
+
+def _year(fact) -> str | None:
+    issued = getattr(fact.source, "issued", None)
+    if issued:
+        return str(issued)[:4]
+    effective = getattr(fact, "effective", None)
+    return str(effective.year) if effective else None
+
+
+def basis_line(kb: KnowledgeBase, topic: Topic, facts: list[Fact], case: Case) -> str:
+    """The documents the answer rests on and where to confirm, in one line. Only a
+    policy document is named as 依据; a fact that rests only on a public page is
+    said to come from 公开资料, with its year."""
+    words = kb.basis_text
+    documents = _documents(f for f in facts if f.source.kind == POLICY_DOCUMENT)
+    years = sorted(
+        {y for f in facts if f.source.kind != POLICY_DOCUMENT and (y := _year(f))}
+    )
+    public = any(f.source.kind != POLICY_DOCUMENT for f in facts)
+    year_text = f"（{'、'.join(years)}）" if years else ""
+    channel = kb.channels[topic.channel].format(
+        insured=case.insured.short if case.insured else PLACEHOLDER_INSURED,
+        treatment=case.treatment.short if case.treatment else PLACEHOLDER_TREATMENT,
+    )
+    checked = min(f.checked for f in facts).isoformat()
+    if documents and public:
+        key = "documents_and_public"
+    elif documents:
+        key = "documents"
+    else:
+        key = "public"
+    return words[key].format(
+        documents="、".join(documents[:2]),
+        years=year_text,
+        checked=checked,
+        channel=channel,
+    )
 
 
 def compose(
     kb: KnowledgeBase,
     gazetteer: Gazetteer,
     topic: Topic,
-    context: Case,
+    case: Case,
+    facet: str | None = None,
 ) -> Answer:
-    """The answer to a topic for what is known of the user's case."""
-    facts = [kb.facts[f] for f in topic.facts]
-    local = local_facts(kb, gazetteer, topic, context)
-    used = facts + local
-    lines, parameters = insured_parameters(kb, gazetteer, topic, context)
-    if context.hospital and (topic.needs_local or topic.id == FIND_HOSPITAL):
-        city = gazetteer.regions[context.hospital.city].short
-        lines.insert(0, hospital_line(kb, context.hospital, city))
-        used.append(context.hospital)
+    """The answer to the point asked of a topic, for what is known of the case."""
+    unit = kb.unit(topic, facet, case.scheme)
+    answering = kb.topics[unit.topic]
+    where = scope(gazetteer, case)
+    used = [kb.facts[f] for f in unit.facts]
+    lines: list[str] = []
+    direct, steps = unit.direct, list(unit.steps[:MAX_STEPS])
+    if where == LOCAL and answering.id in kb.facets.elsewhere_only:
+        direct, steps = "", []  # the case sentence says it: a local visit
+    local: list[Fact] = []
+    if facet in LOCAL_FACETS and where != LOCAL:
+        local = local_facts(kb, gazetteer, answering, case)[:MAX_LOCAL_FACTS]
+        steps = steps[
+            : MAX_STEPS - len(local)
+        ]  # the place's own rule takes a step's room
+    parameters: list[Parameter] = []
+    if facet in PARAMETER_FACETS:
+        lines, parameters = insured_parameters(kb, gazetteer, answering, case)
+        if case.hospital and answering.needs_local:
+            city = gazetteer.regions[case.hospital.city].short
+            lines.insert(0, hospital_line(kb, case.hospital, city))
+            used.append(case.hospital)
+    if case.hospital and answering.id == FIND_HOSPITAL:
+        city = gazetteer.regions[case.hospital.city].short
+        lines.insert(0, hospital_line(kb, case.hospital, city))
+        used.append(case.hospital)
+    used += local
     local_text = "".join(
-        f"\n【{region_short(gazetteer, f.region)}】{f.statement}" for f in local
+        f"\n【{_region_short(gazetteer, f.region)}】{f.statement}" for f in local
     ) + "".join(f"\n{line}" for line in lines)
+    case_text = case_sentence(kb, gazetteer, case)
+    basis = basis_line(kb, answering, used, case)
+    fixed = len(case_text) + len(direct) + len(basis) + len(local_text)
+    while steps and fixed + len(_numbered(steps)) > MAX_LENGTH:
+        steps.pop()  # a phone screen: the last steps give way first
     arguments = {
-        "direct": topic.direct,
-        "steps": _numbered(topic.steps),
-        "cases": _cases(kb, topic, context.filing_status),
+        "case": case_text,
+        "direct": direct,
+        "filing_case": filing_case_line(kb, answering, case.filing_status),
+        "steps": _numbered(steps),
         "local": local_text,
-        "notices": _notices(kb, gazetteer, topic, used, parameters, context),
-        "rule": kb.rules[topic.rule],
-        "basis": _citations(used),
-        "checked": min(f.checked for f in used).isoformat(),
-        "channel": kb.channels[topic.channel].format(
-            insured=context.insured.short if context.insured else PLACEHOLDER_INSURED,
-            treatment=context.treatment.short
-            if context.treatment
-            else PLACEHOLDER_TREATMENT,
-        ),
+        "notices": _notices(kb, answering, unit, used, parameters, case),
+        "basis": basis,
     }
     return Answer(
-        topic=topic,
+        topic=answering,
+        unit=unit,
         arguments=arguments,
-        buttons=case_buttons(kb, topic, context.filing_status),
+        buttons=follow_up_buttons(kb, answering, unit, case),
         facts=used,
     )
 
 
-def region_short(gazetteer: Gazetteer, name: str | None) -> str:
-    """The short name of a region given by its full name."""
+def _region_short(gazetteer: Gazetteer, name: str | None) -> str:
     region = gazetteer.resolve(name or "")
     return region.short if region else (name or "")
+
+
+__all__ = [
+    "CROSS_PROVINCE",
+    "INTRA_PROVINCE",
+    "LOCAL",
+    "Answer",
+    "basis_line",
+    "case_sentence",
+    "compose",
+    "spoken_name",
+]

@@ -23,6 +23,7 @@ from assistant.knowledge.models import (
     Source,
     Topic,
 )
+from assistant.knowledge.units import UnitError, load_facets
 from assistant.places import PROVINCE, Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -409,7 +410,9 @@ def load_knowledge_base(
         key: Source(
             key=key,
             title=value["title"],
+            kind=value["kind"],
             doc_number=value.get("doc_number"),
+            short=value.get("short"),
             issued=value.get("issued"),
             url=value.get("url"),
         )
@@ -424,12 +427,22 @@ def load_knowledge_base(
             raise KnowledgeBaseError(
                 f"{root / 'topics.yml'}: materials_keywords: unknown topic '{topic_id}'"
             )
+    facets_path = root / "facets.yml"
+    raw_facets = _read_yaml(facets_path)
+    _validate(raw_facets, "facets.schema.yml", facets_path, root)
+    try:
+        facets = load_facets(raw_facets, facets_path, set(topics), evidence)
+    except UnitError as error:
+        raise KnowledgeBaseError(str(error)) from error
     kb = KnowledgeBase(
         sources=sources,
         facts=facts,
         topics=topics,
         rules=data["rules"],
         channels=data["channels"],
+        case_text=data["case_text"],
+        basis_text=data["basis_text"],
+        facets=facets,
         notices=data["notices"],
         case_labels=data["cases"],
         materials_keywords=data.get("materials_keywords", {}),

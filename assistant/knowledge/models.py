@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.knowledge.units import SUMMARY, Facets, Unit
 from assistant.vocabulary import INTENT_MATERIALS
 
 ANY = "any"
@@ -18,14 +19,17 @@ class Source:
 
     key: str
     title: str
+    kind: str = "policy_document"  # see policies/schema/sources.schema.yml
     doc_number: str | None = None
+    short: str | None = None
     issued: str | None = None
     url: str | None = None
 
     @property
     def citation(self) -> str:
-        """How the source is cited in an answer: its document number, else its title."""
-        return self.doc_number or f"《{self.title}》"
+        """How the source is cited in an answer: its document number, else its short
+        name, else its title."""
+        return self.doc_number or self.short or f"《{self.title}》"
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,9 @@ class KnowledgeBase:
     channels: dict[str, str]
     notices: dict[str, str]
     case_labels: dict[str, str]
+    case_text: dict[str, str] = field(default_factory=dict)
+    basis_text: dict[str, str] = field(default_factory=dict)
+    facets: Facets = field(default_factory=Facets)
     materials_keywords: dict[str, list[str]] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     parameter_text: dict[str, Any] = field(default_factory=dict)
@@ -167,6 +174,36 @@ class KnowledgeBase:
     hospitals: dict[str, Hospital] = field(default_factory=dict)
     # region code -> the service kinds recorded as unknown there
     unknown_services: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def unit(self, topic: Topic, facet: str | None, scheme: str | None = None) -> Unit:
+        """The unit that answers `facet` of `topic` for the person's scheme: the topic's
+        own, its materials topic's summary (for materials), the one `see` names, else
+        the topic's summary (a scheme's own summary first)."""
+        own = self.facets.find(topic.id, facet or "", scheme) if facet else None
+        if own is not None:
+            return own
+        if facet == "materials" and topic.materials_topic:
+            return self.summary(self.topics[topic.materials_topic], facet, scheme)
+        target = self.facets.see.get(topic.id, {}).get(facet or "")
+        if target is not None:
+            found = self.facets.find(target, facet or "", scheme)
+            return found or self.summary(self.topics[target], facet, scheme)
+        return self.summary(topic, None, scheme)
+
+    def summary(self, topic: Topic, facet: str | None, scheme: str | None) -> Unit:
+        """A topic's own answer as a unit (the scheme's own summary where there is one)."""
+        special = self.facets.find(topic.id, SUMMARY, scheme)
+        if special is not None and special.scheme is not None:
+            return Unit(
+                special.topic,
+                facet,
+                special.direct,
+                special.steps,
+                special.facts,
+                special.more,
+                special.scheme,
+            )
+        return summary_unit(topic, facet)
 
     def topic_for_intent(self, intent: str) -> Topic | None:
         """The topic that answers an intent, if any."""
@@ -232,3 +269,14 @@ class KnowledgeBase:
             and topic in f.topics
             and (f.role == ANY or f.role == role)
         ]
+
+
+def summary_unit(topic: Topic, facet: str | None) -> Unit:
+    """A topic's own answer (its direct answer and steps) as a unit."""
+    return Unit(
+        topic=topic.id,
+        facet=facet,
+        direct=topic.direct,
+        steps=topic.steps,
+        facts=topic.facts,
+    )

@@ -1,0 +1,42 @@
+"""The precise point a question asks about its topic (its facet): rules over the
+simplified text, read from assistant/facets.yml. Pure functions, no Rasa."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+FACETS_FILE = Path(
+    os.environ.get("FACETS_FILE", Path(__file__).resolve().parent / "facets.yml")
+)
+
+
+@functools.cache
+def _patterns(path: Path = FACETS_FILE) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    order = data["order"]
+    unknown = set(data["patterns"]) - set(order)
+    if unknown:
+        raise ValueError(f"{path}: patterns for facets not in `order`: {unknown}")
+    return tuple(
+        (facet, re.compile("|".join(f"(?:{p})" for p in data["patterns"][facet])))
+        for facet in order
+        if data["patterns"].get(facet)
+    )
+
+
+def facet_of(text: str) -> str | None:
+    """The first facet (in the lexicon's order) whose pattern the text matches."""
+    for facet, pattern in _patterns():
+        if pattern.search(text or ""):
+            return facet
+    return None
+
+
+def facets_of(text: str) -> list[str]:
+    """Every facet the text matches, in the lexicon's order."""
+    return [facet for facet, pattern in _patterns() if pattern.search(text or "")]

@@ -1,0 +1,43 @@
+"""The precise point a question asks (its facet), from the words (assistant/facets.py)."""
+
+import pytest
+
+from assistant.facets import facet_of
+
+
+@pytest.mark.parametrize(
+    "text, facet",
+    [
+        ("备案办完多久能用", "effective"),
+        ("备案办好多久能用？", "effective"),
+        ("异地备案什么时候生效", "effective"),
+        ("备案能用多久", "validity"),
+        ("转诊单开了能用多长时间", "validity"),
+        ("备案有效期是多久", "validity"),
+        ("备案要取消吗", "change"),
+        ("异地就医备案怎么变更", "change"),
+        ("换个城市要重新备案吗", "change"),
+        ("我能替她备案吗", "who"),
+        ("我能替我妈办吗？", "who"),
+        ("老公的医保卡我能拿去用吗", "who"),
+        ("医保卡能借给别人用吗", "who"),
+        ("手工报销有期限吗", "time_limit"),
+        ("出院多久以内要报销", "time_limit"),
+        ("要带什么材料？", "materials"),
+        ("需要准备哪些资料", "materials"),
+        ("在哪里办备案", "where"),
+        ("去哪个部门报销", "where"),
+        ("为什么外地报销比例低", "why"),
+        ("在魔都住院为什么报销比例比在南京低", "why"),
+        ("住院花了8万能报多少", "amount"),
+        ("起付线是多少", "amount"),
+        ("不备案会怎样", "consequence"),
+        ("医保钱包怎么开通", "how"),
+        ("异地就医备案流程", "how"),
+        ("在上海住院能刷卡吗", "possible"),
+        ("外地人可以用医保吗", "possible"),
+        ("新农合在外地", None),
+    ],
+)
+def test_the_point_asked(text, facet):
+    assert facet_of(text) == facet
