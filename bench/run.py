@@ -1,6 +1,7 @@
-"""Benchmarks: held-out NLU accuracy and macro-F1, and per-turn latency through the
+"""Benchmarks: held-out NLU accuracy and macro-F1; per-turn latency through the
 REST channel (with the action server) next to the bare /model/parse latency, both
-measured in the same run against the same server.
+measured in the same run against the same server; and the real-question sets
+(tests/realq/): key phrases, declines, conversation turns, fallbacks, reply length.
 
     make bench            (or: .venv/bin/python -m bench.run --turns 300)
 """
@@ -13,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from bench import real_questions as real
 from bench.nlu_eval import evaluate, load_examples
 from bench.rest import parse, say
 from bench.servers import MODEL, running_assistant
@@ -72,6 +74,14 @@ def main() -> None:
         ]
         rest = timed([lambda s=s, t=t: say(assistant.url, s, t) for s, t in turns])
         bare = timed([lambda t=t: parse(assistant.url, t) for _, t in turns])
+        asked = real.ask_questions(assistant.url, real.questions())
+        held = real.hold_conversations(assistant.url, real.conversations())
+
+    print(
+        f"Real questions (tests/realq/: {len(asked)} questions, "
+        f"{len(held)} conversations)"
+    )
+    print("\n".join(real.figures(asked, held).lines()))
 
     print(f"Latency over {args.turns} turns (ms)      p50      p95     mean")
     for name, values in (

@@ -161,7 +161,7 @@ def test_the_insured_provinces_own_filing_channels_are_given(kb, gazetteer):
 
 
 def test_without_the_provinces_own_channels_the_national_ones_are_given(kb, gazetteer):
-    context = context_for(gazetteer, "130100", "110000")  # 石家庄 -> 北京
+    context = context_for(gazetteer, "130100", "310000")  # 石家庄 -> 上海
     args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
     assert args["local"] == ""
     assert "国家医保服务平台App" in args["steps"]
@@ -244,3 +244,13 @@ def test_every_answer_fits_a_phone_screen(kb, gazetteer):
                 **compose(kb, gazetteer, topic, context, facet).arguments
             )
             assert len(text) <= 300, (topic.id, facet, len(text), text)
+
+
+def test_within_jingjinji_no_filing_is_needed(kb, gazetteer):
+    context = context_for(gazetteer, "北京", "天津")
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
+    assert "视同已经备案" in args["direct"]
+    other = compose(
+        kb, gazetteer, kb.topics["filing_how"], context_for(gazetteer, "北京", "上海")
+    )
+    assert "视同已经备案" not in other.arguments["direct"]

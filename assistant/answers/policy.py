@@ -249,8 +249,11 @@ def compose(
 ) -> Answer:
     """The answer to the point asked of a topic, for what is known of the case."""
     unit = kb.unit(topic, facet, case.scheme)
-    answering = kb.topics[unit.topic]
     where = scope(gazetteer, case)
+    if where == CROSS_PROVINCE:
+        provinces = (case.insured.province, case.treatment.province)
+        unit = kb.facets.regional_unit(unit.topic, provinces, facet) or unit
+    answering = kb.topics[unit.topic]
     used = [kb.facts[f] for f in unit.facts]
     lines: list[str] = []
     direct, steps = unit.direct, list(unit.steps[:MAX_STEPS])

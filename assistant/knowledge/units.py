@@ -26,6 +26,16 @@ class Unit:
     scheme: str | None = None  # only for this scheme (employee / resident)
 
 
+@dataclass(frozen=True)
+class Regional:
+    """A rule of a group of provinces (京津冀) that replaces the national answer to
+    some topics when both of the person's places are in the group."""
+
+    provinces: frozenset[str]
+    topics: frozenset[str]
+    unit: Unit
+
+
 @dataclass
 class Facets:
     """Every unit, the facets' follow-up buttons and where a facet is answered."""
@@ -35,6 +45,16 @@ class Facets:
     see: dict[str, dict[str, str]] = field(default_factory=dict)
     elsewhere_only: frozenset[str] = frozenset()
     units: dict[tuple[str, str], list[Unit]] = field(default_factory=dict)
+    regional: tuple[Regional, ...] = ()
+
+    def regional_unit(
+        self, topic: str, provinces: tuple[str, str], facet: str | None
+    ) -> Unit | None:
+        """The group rule for this topic when both provinces are in its group."""
+        for rule in self.regional:
+            if topic in rule.topics and set(provinces) <= rule.provinces:
+                return Unit(rule.unit.topic, facet, *_rest(rule.unit))
+        return None
 
     def facets_of(self, topic: str) -> list[str]:
         """The facets the topic has a unit of its own for, in file order."""
@@ -48,6 +68,10 @@ class Facets:
             if unit.scheme == scheme and scheme is not None:
                 return unit
         return next((u for u in units if u.scheme is None), None)
+
+
+def _rest(unit: Unit) -> tuple:
+    return unit.direct, unit.steps, unit.facts, unit.more, unit.scheme
 
 
 class UnitError(ValueError):
@@ -86,20 +110,10 @@ def load_facets(
         same = units.get((raw["topic"], raw["facet"]), [])
         if any(u.scheme == raw.get("scheme") for u in same):
             raise UnitError(f"{where}: a second unit for this topic, facet and scheme")
-        for fact in raw["facts"]:
-            if fact not in evidence:
-                raise UnitError(f"{where}.facts: unknown fact '{fact}'")
         for key in raw.get("more", ()):
             if key not in more:
                 raise UnitError(f"{where}.more: unknown follow-up '{key}'")
-        supported = " ".join(evidence[f] for f in raw["facts"])
-        for text in [raw["direct"], *raw["steps"]]:
-            for number in _NUMBER.findall(text):
-                if number not in supported:
-                    raise UnitError(
-                        f"{where}: the number {number} in “{text}” stands in none of "
-                        f"its facts ({', '.join(raw['facts'])})"
-                    )
+        _check_numbers(where, raw, evidence)
         unit = Unit(
             topic=raw["topic"],
             facet=raw["facet"],
@@ -110,4 +124,34 @@ def load_facets(
             scheme=raw.get("scheme"),
         )
         units.setdefault((unit.topic, unit.facet), []).append(unit)
-    return Facets(buttons, more, see, elsewhere, units)
+    regional = []
+    for index, raw in enumerate(data.get("regional", ())):
+        where = f"{path}: regional.{index}"
+        if set(raw["topics"]) - topics:
+            raise UnitError(f"{where}.topics: unknown topics")
+        _check_numbers(where, raw, evidence)
+        unit = Unit(
+            raw["topics"][0],
+            None,
+            raw["direct"],
+            tuple(raw["steps"]),
+            tuple(raw["facts"]),
+        )
+        regional.append(
+            Regional(frozenset(raw["provinces"]), frozenset(raw["topics"]), unit)
+        )
+    return Facets(buttons, more, see, elsewhere, units, tuple(regional))
+
+
+def _check_numbers(where: str, raw: dict[str, Any], evidence: dict[str, str]) -> None:
+    for fact in raw["facts"]:
+        if fact not in evidence:
+            raise UnitError(f"{where}.facts: unknown fact '{fact}'")
+    supported = " ".join(evidence[f] for f in raw["facts"])
+    for text in [raw["direct"], *raw["steps"]]:
+        for number in _NUMBER.findall(text):
+            if number not in supported:
+                raise UnitError(
+                    f"{where}: the number {number} in “{text}” stands in none of "
+                    f"its facts ({', '.join(raw['facts'])})"
+                )
