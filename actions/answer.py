@@ -26,6 +26,7 @@ from actions.constants import (
     SLOT_HOSPITAL,
     SLOT_HOSPITAL_LEVEL,
     SLOT_INSURANCE_SCHEME,
+    SLOT_PATIENT,
     SLOT_PENDING_ROLE,
     SLOT_PERSON_STATUS,
     SLOT_REGION_INSURED,
@@ -53,6 +54,7 @@ from assistant.conversation import (
 from assistant.facets import facet_of
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
+from assistant.people import patient_of
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance
 
@@ -263,6 +265,10 @@ class ActionAnswer(Action):
         if topic is None:
             dispatcher.utter_message(response=UTTER_ASK_TOPIC)
             return events
+        text = tracker.latest_message.get("text") or ""
+        patient = patient_of(text) or tracker.get_slot(SLOT_PATIENT)
+        if patient != tracker.get_slot(SLOT_PATIENT):
+            events.append(SlotSet(SLOT_PATIENT, patient))
         context = Case(
             insured=gazetteer.resolve(insured or ""),
             treatment=gazetteer.resolve(treatment or ""),
@@ -271,6 +277,7 @@ class ActionAnswer(Action):
             status=tracker.get_slot(SLOT_PERSON_STATUS),
             level=f"l{level}" if level else None,
             hospital=hospital,
+            patient=patient,
         )
         facet = _facet(tracker, topic)
         answer = compose(kb, gazetteer, topic, context, facet)

@@ -25,6 +25,7 @@ class Case:
     status: str | None = None  # in_service / retired
     level: str | None = None  # l1 / l2 / l3
     hospital: Hospital | None = None
+    patient: str | None = None  # parent / spouse / child; None: the person themself
     today: datetime.date = field(default_factory=datetime.date.today)
 
 

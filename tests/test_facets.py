@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.facets import facet_of
+from assistant.people import patient_of
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,17 @@ from assistant.facets import facet_of
 )
 def test_the_point_asked(text, facet):
     assert facet_of(text) == facet
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        ("我妈在我这边住院，我能替她备案吗", "parent"),
+        ("我爸退休了想来上海", "parent"),
+        ("老公的医保卡我能拿去用吗", "spouse"),
+        ("孩子在北京看病能报吗", "child"),
+        ("我在上海住院能刷卡吗", None),
+    ],
+)
+def test_who_the_care_is_for(text, who):
+    assert patient_of(text) == who

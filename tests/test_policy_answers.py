@@ -254,3 +254,9 @@ def test_within_jingjinji_no_filing_is_needed(kb, gazetteer):
         kb, gazetteer, kb.topics["filing_how"], context_for(gazetteer, "北京", "上海")
     )
     assert "视同已经备案" not in other.arguments["direct"]
+
+
+def test_the_first_sentence_says_whose_case_it_is(kb, gazetteer):
+    context = context_for(gazetteer, "周口", "杭州", patient="parent")
+    args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
+    assert args["case"].startswith("你家老人是河南周口参保、在浙江杭州看病，属于跨省")

@@ -65,16 +65,17 @@ def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
     words = kb.case_text
     insured = spoken_name(gazetteer, case.insured) if case.insured else None
     treatment = spoken_name(gazetteer, case.treatment) if case.treatment else None
+    who = words["who"].get(case.patient or "self", words["who"]["self"])
     where = scope(gazetteer, case)
     if where is not None:
         province = gazetteer.province_of(case.insured).short
         return words[where].format(
-            insured=insured, treatment=treatment, province=province
+            who=who, insured=insured, treatment=treatment, province=province
         )
     if insured:
-        return words["insured_only"].format(insured=insured)
+        return words["insured_only"].format(who=who, insured=insured)
     if treatment:
-        return words["treatment_only"].format(treatment=treatment)
+        return words["treatment_only"].format(who=who, treatment=treatment)
     return ""
 
 

@@ -1,0 +1,32 @@
+"""Who the care is for (the person, a parent, a spouse, a child), from the words:
+rules in assistant/people.yml. Pure functions, no Rasa."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+PEOPLE_FILE = Path(
+    os.environ.get("PEOPLE_FILE", Path(__file__).resolve().parent / "people.yml")
+)
+
+
+@functools.cache
+def _patterns(path: Path = PEOPLE_FILE) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        (who, re.compile("|".join(f"(?:{p})" for p in data["patterns"][who])))
+        for who in data["order"]
+    )
+
+
+def patient_of(text: str) -> str | None:
+    """parent, spouse or child when the words say the care is for them, else None."""
+    for who, pattern in _patterns():
+        if pattern.search(text or ""):
+            return who
+    return None
