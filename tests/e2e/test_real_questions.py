@@ -7,6 +7,7 @@ and the bars rise with the assistant."""
 
 import pytest
 
+from bench.real_questions import ask_questions as ask
 from bench.real_questions import (
     conversations,
     failures,
@@ -14,7 +15,6 @@ from bench.real_questions import (
     hold_conversations,
     questions,
 )
-from bench.real_questions import ask_questions as ask
 
 IN_SCOPE_BAR = 0.0
 DECLINE_BAR = 0.0
