@@ -19,6 +19,7 @@ from actions.constants import (
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
+    INTENT_OUT_OF_SCOPE,
     INTENT_PARAMETERS,
     ROLE_TREATMENT,
     SLOT_FACET,
@@ -62,6 +63,18 @@ logger = logging.getLogger(__name__)
 
 CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
+# an uncertain question whose likeliest reading is at least this likely is answered
+# on that reading, with the other readings as buttons, instead of asked back
+ANSWER_MIN_CONFIDENCE = 0.2
+MAX_BUTTONS = 5
+
+
+def _top_intent(ranking: list[dict[str, Any]]) -> str | None:
+    """The likeliest intent other than the fallback."""
+    for candidate in ranking:
+        if candidate.get("name") != INTENT_NLU_FALLBACK:
+            return candidate.get("name")
+    return None
 
 
 def _places(
@@ -225,8 +238,6 @@ class ActionAnswer(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         """Compose the answer from the knowledge base and the user's case."""
-        kb = default_knowledge_base()
-        gazetteer = default_gazetteer()
         if _off_topic(tracker):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
@@ -240,60 +251,75 @@ class ActionAnswer(Action):
             again = reestimate(dispatcher, tracker, moved)
             if again is not None:
                 return moved + again
-        topic = _topic_for(kb, tracker)
-        entities, question = check_places(
-            tracker.latest_message.get("entities", []), gazetteer
+        return answer(
+            dispatcher, tracker, _topic_for(default_knowledge_base(), tracker)
         )
-        named = named_hospital(
-            entities, tracker.get_slot(SLOT_REGION_TREATMENT), kb, gazetteer
+
+
+def answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topic: Topic | None,
+    alternatives: list[dict[str, str]] | None = None,
+) -> list[EventType]:
+    """Answer `topic` for the case the conversation and the latest message tell;
+    `alternatives` are buttons for other readings of an uncertain question."""
+    kb = default_knowledge_base()
+    gazetteer = default_gazetteer()
+    entities, question = check_places(
+        tracker.latest_message.get("entities", []), gazetteer
+    )
+    named = named_hospital(
+        entities, tracker.get_slot(SLOT_REGION_TREATMENT), kb, gazetteer
+    )
+    insured, treatment, events = _places(
+        tracker,
+        _without(entities, question),
+        bool(topic and topic.needs_local),
+        named,
+    )
+    hospital, level, hospital_events = _hospital_events(
+        tracker,
+        entities,
+        named or kb.hospitals.get(tracker.get_slot(SLOT_HOSPITAL) or ""),
+        treatment,
+    )
+    events += hospital_events
+    if question and (question.found or topic is None):
+        return events + _ask_about_place(dispatcher, question, topic)
+    if topic is None:
+        dispatcher.utter_message(response=UTTER_ASK_TOPIC)
+        return events
+    text = tracker.latest_message.get("text") or ""
+    patient = patient_of(text) or tracker.get_slot(SLOT_PATIENT)
+    if patient != tracker.get_slot(SLOT_PATIENT):
+        events.append(SlotSet(SLOT_PATIENT, patient))
+    context = Case(
+        insured=gazetteer.resolve(insured or ""),
+        treatment=gazetteer.resolve(treatment or ""),
+        filing_status=tracker.get_slot(SLOT_FILING_STATUS),
+        scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME),
+        status=tracker.get_slot(SLOT_PERSON_STATUS),
+        level=f"l{level}" if level else None,
+        hospital=hospital,
+        patient=patient,
+    )
+    facet = _facet(tracker, topic)
+    composed = compose(kb, gazetteer, topic, context, facet)
+    response = UTTER_POLICY_ANSWER
+    if _only_picks_a_case(tracker, topic):
+        # The full answer was just given: say only what the picked case changes.
+        response = UTTER_CASE_ANSWER
+        composed.arguments["cases_short"] = composed.arguments["filing_case"].lstrip(
+            "\n"
         )
-        insured, treatment, events = _places(
-            tracker,
-            _without(entities, question),
-            bool(topic and topic.needs_local),
-            named,
-        )
-        hospital, level, hospital_events = _hospital_events(
-            tracker,
-            entities,
-            named or kb.hospitals.get(tracker.get_slot(SLOT_HOSPITAL) or ""),
-            treatment,
-        )
-        events += hospital_events
-        if question and (question.found or topic is None):
-            return events + _ask_about_place(dispatcher, question, topic)
-        if topic is None:
-            dispatcher.utter_message(response=UTTER_ASK_TOPIC)
-            return events
-        text = tracker.latest_message.get("text") or ""
-        patient = patient_of(text) or tracker.get_slot(SLOT_PATIENT)
-        if patient != tracker.get_slot(SLOT_PATIENT):
-            events.append(SlotSet(SLOT_PATIENT, patient))
-        context = Case(
-            insured=gazetteer.resolve(insured or ""),
-            treatment=gazetteer.resolve(treatment or ""),
-            filing_status=tracker.get_slot(SLOT_FILING_STATUS),
-            scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME),
-            status=tracker.get_slot(SLOT_PERSON_STATUS),
-            level=f"l{level}" if level else None,
-            hospital=hospital,
-            patient=patient,
-        )
-        facet = _facet(tracker, topic)
-        answer = compose(kb, gazetteer, topic, context, facet)
-        response = UTTER_POLICY_ANSWER
-        if _only_picks_a_case(tracker, topic):
-            # The full answer was just given: say only what the picked case changes.
-            response = UTTER_CASE_ANSWER
-            answer.arguments["cases_short"] = answer.arguments["filing_case"].lstrip(
-                "\n"
-            )
-        dispatcher.utter_message(
-            response=response, buttons=answer.buttons, **answer.arguments
-        )
-        if question:  # a place not found: answered without it, then asked about
-            return events + _ask_about_place(dispatcher, question, topic)
-        return events + [SlotSet(SLOT_TOPIC, topic.id), SlotSet(SLOT_FACET, facet)]
+    buttons = (alternatives or []) + composed.buttons
+    dispatcher.utter_message(
+        response=response, buttons=buttons[:MAX_BUTTONS], **composed.arguments
+    )
+    if question:  # a place not found: answered without it, then asked about
+        return events + _ask_about_place(dispatcher, question, topic)
+    return events + [SlotSet(SLOT_TOPIC, topic.id), SlotSet(SLOT_FACET, facet)]
 
 
 class ActionClarify(Action):
@@ -335,7 +361,26 @@ class ActionClarify(Action):
         if not topics:
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
-        guess = topics[0][1]
+        name, guess = topics[0]
+        confidence = next(
+            c.get("confidence", 0) for c in ranking if c.get("name") == name
+        )
+        text = tracker.latest_message.get("text") or ""
+        if (
+            confidence >= ANSWER_MIN_CONFIDENCE
+            and guess.id != TOPIC_ESTIMATE
+            and _top_intent(ranking) != INTENT_OUT_OF_SCOPE
+            and (tracker.get_slot(SLOT_TOPIC) or about_insurance(text))
+        ):
+            # The likeliest reading is answered; the others are a click away.
+            others = [
+                {
+                    "title": kb.facets.other_reading.format(title=t.title),
+                    "payload": f"/{n}",
+                }
+                for n, t in topics[1:]
+            ]
+            return answer(dispatcher, tracker, guess, others)
         dispatcher.utter_message(
             response=UTTER_CLARIFY,
             title=guess.title,

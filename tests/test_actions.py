@@ -107,10 +107,10 @@ def test_a_statement_without_any_topic_asks_what_to_know():
 
 def test_clarify_offers_the_likeliest_topics_as_buttons():
     ranking = [
-        {"name": "nlu_fallback", "confidence": 0.35},
-        {"name": "ask_pharmacy", "confidence": 0.30},
-        {"name": "greet", "confidence": 0.20},
-        {"name": "ask_outpatient", "confidence": 0.25},
+        {"name": "nlu_fallback", "confidence": 0.55},
+        {"name": "ask_pharmacy", "confidence": 0.15},
+        {"name": "greet", "confidence": 0.13},
+        {"name": "ask_outpatient", "confidence": 0.12},
     ]
     tracker = make_tracker("nlu_fallback", "外地药那个", ranking=ranking)
     messages, _ = run(ActionClarify(), tracker)
@@ -325,3 +325,31 @@ def test_a_facet_button_answers_that_point_of_the_topic_in_context():
     messages, slots = run(ActionAnswer(), tracker)
     assert "不少于6个月" in messages[0]["direct"]
     assert slots[SLOT_TOPIC] == "referral"
+
+
+def test_an_uncertain_question_is_answered_on_its_likeliest_reading():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_pharmacy", "confidence": 0.30},
+        {"name": "ask_outpatient", "confidence": 0.25},
+    ]
+    tracker = make_tracker("nlu_fallback", "外地药店能刷医保卡吗", ranking=ranking)
+    messages, slots = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert messages[0]["direct"].startswith("可以，但要先办异地就医备案")
+    assert messages[0]["buttons"][0] == {
+        "title": "想问的是：门诊和门诊慢特病？",
+        "payload": "/ask_outpatient",
+    }
+    assert slots[SLOT_TOPIC] == "pharmacy"
+
+
+def test_an_uncertain_question_that_may_be_out_of_scope_is_asked_back():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "out_of_scope", "confidence": 0.35},
+        {"name": "ask_pharmacy", "confidence": 0.30},
+    ]
+    tracker = make_tracker("nlu_fallback", "外地药店的医保卡", ranking=ranking)
+    messages, _ = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_CLARIFY

@@ -46,6 +46,7 @@ class Facets:
     elsewhere_only: frozenset[str] = frozenset()
     units: dict[tuple[str, str], list[Unit]] = field(default_factory=dict)
     regional: tuple[Regional, ...] = ()
+    other_reading: str = "{title}"
 
     def regional_unit(
         self, topic: str, provinces: tuple[str, str], facet: str | None
@@ -140,7 +141,15 @@ def load_facets(
         regional.append(
             Regional(frozenset(raw["provinces"]), frozenset(raw["topics"]), unit)
         )
-    return Facets(buttons, more, see, elsewhere, units, tuple(regional))
+    return Facets(
+        buttons,
+        more,
+        see,
+        elsewhere,
+        units,
+        tuple(regional),
+        data.get("other_reading", "{title}"),
+    )
 
 
 def _check_numbers(where: str, raw: dict[str, Any], evidence: dict[str, str]) -> None:
