@@ -256,6 +256,21 @@ class ActionAnswer(Action):
         )
 
 
+def _likeliest_question(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
+    """For a statement with no topic yet ("我妈是郑州退休职工，在北京做了手术，
+    花了3万多"), the likeliest question it carries, when it is likely enough."""
+    text = tracker.latest_message.get("text") or ""
+    if not about_insurance(text):
+        return None
+    for candidate in tracker.latest_message.get("intent_ranking", []):
+        topic = kb.topic_for_intent(candidate.get("name") or "")
+        if topic is not None and topic.id != TOPIC_ESTIMATE:
+            if candidate.get("confidence", 0) >= ANSWER_MIN_CONFIDENCE / 2:
+                return topic
+            return None
+    return None
+
+
 def answer(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
