@@ -65,7 +65,7 @@ CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
 # an uncertain question whose likeliest reading is at least this likely is answered
 # on that reading, with the other readings as buttons, instead of asked back
-ANSWER_MIN_CONFIDENCE = 0.2
+ANSWER_MIN_CONFIDENCE = 0.3
 MAX_BUTTONS = 5
 
 
