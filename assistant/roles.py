@@ -9,7 +9,8 @@ Per mention, in this order:
    it sets neither place.
 2. The words right after it: 南京的医保, 常熟交的, 南京职工 -> insured; 上海住院,
    北京的医院 -> treatment; 杭州打工 -> where the person works (see below).
-3. The words right before it: 回老家周口 -> treatment (one goes there); 我是, 老家,
+3. The words right before it: 回老家周口(呢) -> treatment (one goes there), but
+   回安徽报销 -> insured (one claims there); 我是, 老家,
    户口在, 我的医保在 (unless the card is used there: 医保卡在上海能用吗) -> insured;
    在, 去, 到, 来 -> treatment.
 
@@ -33,8 +34,10 @@ _SUFFIX = r"(市|省|县|区)?"
 
 # Directly after the mention (after an optional 市/省 and 的).
 _INSURED_AFTER = re.compile(
-    rf"^{_SUFFIX}(的)?(参保|参的保|交的|缴的|交医保|交社保|买的|医保|社保|医疗保险|职工|"
-    r"退休|新农合|农合|农村医保|居民医保|城乡居民|城镇职工|卡|户口|户籍|人|籍|老乡)"
+    rf"^{_SUFFIX}(的)?(参保|参的保|参加|交的|缴的|买的|医保|社保|医疗保险|职工|退休|"
+    r"新农合|农合|农村医保|居民医保|城乡居民|城镇职工|卡|户口|户籍|人|籍|老乡|"
+    r"(交|缴|买)(吗|呢|的|了?(医保|社保|保险|灵活就业|居民|职工|新农合))|"
+    r"办了?(医保|社保))"
 )
 _TREATMENT_AFTER = re.compile(
     rf"^{_SUFFIX}(的)?(住院|看病|就医|就诊|治疗|看|医院|药店|买药|急诊|做手术|手术|门诊|"
@@ -45,8 +48,16 @@ _WORKPLACE_AFTER = re.compile(rf"^{_SUFFIX}(工作|打工|上班|务工|打零�
 # Somewhere later in the same clause: a hospital name (上海市第一人民医院).
 _HOSPITAL_IN_CLAUSE = re.compile(r"(医院|卫生院|医学中心|医科大学附属)")
 
-# Directly before the mention: one goes (back) there, so one is treated there.
+# Directly before the mention: one goes back there (回老家周口). To be treated, if
+# the words after say nothing else ("如果回老家周口呢"); to claim the money back where
+# one is insured, if they say so ("回安徽报销", "回聊城怎么报").
 _GOING_HOME_BEFORE = re.compile(r"回(到|去)?(老家|家乡|家)?(的)?$")
+_GOING_HOME_TO_BE_TREATED_AFTER = re.compile(
+    rf"^{_SUFFIX}(呢|的话|去?(看|治|住院|就医|就诊)|了呢|行不行|可以吗|怎么样)"
+)
+_CLAIM_AFTER = re.compile(
+    rf"^{_SUFFIX}(以后|后|再|去|能|可以|怎么|要)*(手工)?(报|申请报销|办报销|办理报销)"
+)
 # Directly before the mention: what one is insured as.
 _INSURED_BEFORE = re.compile(
     r"(参保地(是|在|为|换成|改成|改为|变成|换到|改到)?|参保在|参保于|老家(是|在)?|"
@@ -114,7 +125,11 @@ def _cue_after(after: str) -> tuple[str | None, str | None]:
 def _cue_before(before: str, after: str) -> str | None:
     """The role the words right before a mention give it."""
     if _GOING_HOME_BEFORE.search(before):
-        return ROLE_TREATMENT
+        if _CLAIM_AFTER.match(after):
+            return ROLE_INSURED
+        if _GOING_HOME_TO_BE_TREATED_AFTER.match(after):
+            return ROLE_TREATMENT
+        return None
     if _INSURED_BEFORE.search(before):
         return ROLE_INSURED
     if _OWN_INSURANCE_BEFORE.match(before) and not _USED_THERE_AFTER.match(after):

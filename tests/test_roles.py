@@ -50,6 +50,15 @@ def roles(text, *names):
         ("如果回老家周口呢", ["周口"], [TRT]),
         ("回阜阳住院能报吗", ["阜阳"], [TRT]),
         ("老家周口，在郑州定居", ["周口", "郑州"], [INS, TRT]),
+        # going back home to claim the money: where one is insured
+        ("在上海看病自费回安徽报销", ["上海", "安徽"], [TRT, INS]),
+        ("垫了两万多，回聊城怎么报销", ["聊城"], [INS]),
+        ("从苏州辞职回合肥，中间空了两个月没交医保", ["苏州", "合肥"], [None, None]),
+        # enrolling somewhere: the insured place
+        ("外地户口能在深圳交医保吗", ["深圳"], [INS]),
+        ("我能在南京参加居民医保吗", ["南京"], [INS]),
+        ("我在厦门打工想自己交医保，能在厦门交吗", ["厦门", "厦门"], [TRT, INS]),
+        ("之前在上海办的备案怎么取消", ["上海"], [TRT]),
         # a follow-up that names the role it changes
         ("参保地换成苏州呢", ["苏州"], [INS]),
         ("就医地改成杭州", ["杭州"], [TRT]),
