@@ -12,6 +12,7 @@ from assistant.vocabulary import (
     ENTITY_HOSPITAL,
     ENTITY_REGION,
     ENTITY_REGION_UNKNOWN,
+    PLACE_COMPARED,
     ROLE_INSURED,
     ROLE_TREATMENT,
 )
@@ -76,11 +77,12 @@ def resolve_regions(
     assistant asked which place was meant, it takes the role of the place asked about.
     A hospital the message names is the treatment place (unless the message names
     another one with that role); a region without a role is then the insured place,
-    unless it is the hospital's own city.
+    unless it is the hospital's own city. A place the message only compares with
+    ("为什么比在南京低") changes neither place.
     """
     by_role: dict[str | None, list[Region]] = {}
     for entity in merge_nested_places(entities, gazetteer):
-        if entity.get("entity") != ENTITY_REGION:
+        if entity.get("entity") != ENTITY_REGION or entity.get(PLACE_COMPARED):
             continue
         region = gazetteer.resolve(str(entity.get("value", "")))
         if region:

@@ -10,6 +10,9 @@ ENTITY_HOSPITAL = "hospital"
 # roles of a place: the insured place (参保地) and the treatment place (就医地)
 ROLE_INSURED = "insured"
 ROLE_TREATMENT = "treatment"
+# a place the message compares with (比在南京低): it sets neither place; the extractor
+# marks such a region entity with this key set to True
+PLACE_COMPARED = "compared"
 
 # the intent whose topic answers the materials question (the knowledge base needs it)
 INTENT_MATERIALS = "ask_materials"

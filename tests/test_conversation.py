@@ -122,3 +122,18 @@ def test_a_treatment_place_said_outright_wins_over_the_hospital(kb, gazetteer):
     assert resolve_regions(
         [region("110000", "treatment")], "440100", None, gazetteer, hospital=ruijin
     ) == ("440100", "110000")
+
+
+def test_a_place_compared_with_changes_neither_place(gazetteer):
+    # 为什么比在南京低: 南京 is what the message compares with
+    compared = {**region("320100"), "compared": True}
+    assert resolve_regions([compared], "320100", "310000", gazetteer) == (
+        "320100",
+        "310000",
+    )
+    assert resolve_regions(
+        [region("320100", "insured"), region("310000", "treatment"), compared],
+        None,
+        None,
+        gazetteer,
+    ) == ("320100", "310000")

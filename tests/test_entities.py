@@ -41,10 +41,50 @@ def values(extractor, text, entity):
         # a hospital the lists do not have: its city is still found
         ("在上海市第八人民医院住院", [("310000", "treatment")]),
         ("那北京呢", [("110000", None)]),
+        # nicknames and county-level cities
+        (
+            "申城的医保卡到京城能不能用",
+            [("310000", "insured"), ("110000", "treatment")],
+        ),
+        (
+            "我是羊城的医保，去鹏城看病",
+            [("440100", "insured"), ("440300", "treatment")],
+        ),
+        ("岛城参保，在泉城住院", [("370200", "insured"), ("370100", "treatment")]),
+        ("沪上的医保在杭城能用吗", [("310000", "insured"), ("330100", "treatment")]),
+        (
+            "我在常熟交的医保，到上海看病算不算跨省",
+            [("320581", "insured"), ("310000", "treatment")],
+        ),
+        (
+            "江苏苏州常熟的医保在上海能用吗",
+            [
+                ("320000", "insured"),
+                ("320500", "insured"),
+                ("320581", "insured"),
+                ("310000", "treatment"),
+            ],
+        ),
+        ("老家在安徽阜阳", [("340000", "insured"), ("341200", "insured")]),
     ],
 )
 def test_regions_and_their_roles(extractor, text, expected):
     assert regions(extractor, text) == expected
+
+
+def test_a_place_compared_with_is_marked_and_has_no_role(extractor):
+    found = [
+        e
+        for e in extractor.extract(
+            "我是南京的职工医保，退休了，在魔都住院为什么报销比例比在南京低"
+        )
+        if e["entity"] == "region"
+    ]
+    assert [(e["value"], e.get("role"), e.get("compared")) for e in found] == [
+        ("320100", "insured", None),
+        ("310000", "treatment", None),
+        ("320100", None, True),
+    ]
 
 
 def test_a_city_inside_a_hospital_name_is_found_whatever_jieba_does(extractor):

@@ -29,8 +29,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
-from assistant.roles import region_role
-from assistant.vocabulary import ENTITY_REGION_UNKNOWN
+from assistant.roles import region_roles
+from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
 from zh_nlu.speedups import cache_action_response_validator
@@ -175,11 +175,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
                 ENTITY_ATTRIBUTE_END: ent.end_char,
                 "text": ent.text,
             }
-            if ent.label_ == spacy_pipeline.REGION:
-                role = region_role(text, ent.start_char, ent.end_char)
-                if role:
-                    entity[ENTITY_ATTRIBUTE_ROLE] = role
-            elif ent.label_ == "filing_status" and ent.ent_id_ == "filed":
+            if ent.label_ == "filing_status" and ent.ent_id_ == "filed":
                 if text[ent.end_char : ent.end_char + 1] in tuple(_QUESTION_AFTER):
                     continue
             entities.append(entity)
@@ -194,11 +190,8 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
                 ENTITY_ATTRIBUTE_END: end,
                 "text": name,
             }
-            role = region_role(text, start, end)
-            if role:
-                entity[ENTITY_ATTRIBUTE_ROLE] = role
             entities.append(entity)
-        return _share_roles_of_adjacent_regions(entities)
+        return _with_roles(text, entities)
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,18 +215,18 @@ def _splits_a_word(text: str, ent: Any) -> bool:
     return ent.start_char not in bounds or ent.end_char not in bounds
 
 
-def _share_roles_of_adjacent_regions(
-    entities: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """河南周口的新农合: a region right before another one takes the other's role."""
-    regions = [e for e in entities if e[ENTITY_ATTRIBUTE_TYPE] == spacy_pipeline.REGION]
-    for first, second in zip(
-        reversed(regions[:-1]), reversed(regions[1:]), strict=False
-    ):
-        if (
-            first[ENTITY_ATTRIBUTE_END] == second[ENTITY_ATTRIBUTE_START]
-            and ENTITY_ATTRIBUTE_ROLE not in first
-            and ENTITY_ATTRIBUTE_ROLE in second
-        ):
-            first[ENTITY_ATTRIBUTE_ROLE] = second[ENTITY_ATTRIBUTE_ROLE]
+def _with_roles(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Places (found or not) with the 参保地/就医地 role the sentence gives them; a
+    place compared with ("比在南京低") is marked so, and has no role."""
+    places = [
+        e
+        for e in entities
+        if e[ENTITY_ATTRIBUTE_TYPE] in (spacy_pipeline.REGION, ENTITY_REGION_UNKNOWN)
+    ]
+    spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) for e in places]
+    for entity, role in zip(places, region_roles(text, spans), strict=True):
+        if role == PLACE_COMPARED:
+            entity[PLACE_COMPARED] = True
+        elif role:
+            entity[ENTITY_ATTRIBUTE_ROLE] = role
     return entities
