@@ -80,7 +80,7 @@ QUESTION_SCRIPTS: tuple[Script, ...] = (
         "filing_how_then_materials",
         QUESTION,
         (
-            say("异地备案要怎么弄", "国家医保服务平台", "按参保地的规定办"),
+            say("异地备案要怎么弄", "国家医保服务平台", "参保地"),
             say("需要准备哪些材料", "身份证", "承诺书"),
             say("谢谢", "不客气"),
         ),

@@ -33,7 +33,7 @@ MAX_LENGTH = 280  # characters of a policy answer, fitting a phone screen
 # facets whose answer shows the places' own rules (their channels, local rules)
 LOCAL_FACETS = ("how", "where")
 # facets whose answer shows the insured place's parameters
-PARAMETER_FACETS = (None, "amount")
+PARAMETER_FACETS = (None, "amount", "why")
 
 
 @dataclass
