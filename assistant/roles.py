@@ -87,6 +87,13 @@ _COMPARED_WITH_AFTER = re.compile(r"(比|一样|相比|差不多|不同|区别|�
 # Between two places that share a role: 上海和北京, 上海或者北京, 江苏苏州.
 _JOINED_BY = re.compile(r"^(和|或|或者|还是|及|以及|跟|与)?$")
 
+# words of care outside the insured place that name no place: a lone place in such a
+# question is the insured one (衡阳异地就医如何报销, 西安医保用户外地住院能直接结算吗)
+_ELSEWHERE = re.compile(
+    r"(异地|外地|外省|省外|跨省|外市|市外|在外|别的城市|其他城市|其它城市|别的省)"
+)
+_PLACE_SUFFIX = re.compile(r"(市|省|县|区)$")
+
 _STRONG = "strong"
 _WORKPLACE = "workplace"
 
@@ -198,4 +205,21 @@ def region_roles(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None
             None if s == _WORKPLACE else r
             for r, s in zip(roles, strengths, strict=True)
         ]
+    return _one_place(text, spans, roles)
+
+
+def _one_place(
+    text: str, spans: Sequence[tuple[int, int]], roles: list[str | None]
+) -> list[str | None]:
+    """A message that names one place only: the place is the insured one when the
+    message asks about care elsewhere without naming where; a mention without a role
+    takes the insured role another mention of it has (清远医保异地住院备案，清远市
+    跨省就医怎么备案)."""
+    names = {_PLACE_SUFFIX.sub("", text[start:end]) for start, end in spans}
+    if len(names) != 1 and len(_groups(text, spans)) != 1:
+        return roles
+    if ROLE_INSURED in roles and ROLE_TREATMENT not in roles:
+        return [r or ROLE_INSURED for r in roles]
+    if all(r is None for r in roles) and _ELSEWHERE.search(text):
+        return [ROLE_INSURED] * len(roles)
     return roles

@@ -131,3 +131,23 @@ def test_one_mention_alone():
     assert region_role("我是江苏参保的，在上海住院", 2, 4) == INS
     assert region_role("我是江苏参保的，在上海住院", 9, 11) == TRT
     assert region_roles("", []) == []
+
+
+@pytest.mark.parametrize(
+    "text, names, expected",
+    [
+        ("衡阳异地就医如何报销?", ["衡阳"], [INS]),
+        ("西安医保用户外地住院能直接结算吗", ["西安"], [INS]),
+        ("赣州哪些人员可以异地就医直接结算", ["赣州"], [INS]),
+        (
+            "清远医保异地住院备案 清远市跨省就医怎么备案?",
+            ["清远", "清远市"],
+            [INS, INS],
+        ),
+        ("苏州的天气怎么样", ["苏州"], [None]),  # no word of care elsewhere
+    ],
+)
+def test_one_place_in_a_question_about_care_elsewhere_is_the_insured_one(
+    text, names, expected
+):
+    assert roles(text, *names) == expected

@@ -33,7 +33,9 @@ def ask(assistant, *messages):
 def test_the_insured_citys_numbers_for_a_retired_worker(assistant, city, expected):
     text = ask(assistant, f"我是{city}退休职工，在北京三级医院住院报销比例是多少？")
     assert expected in text
-    assert "以" + city + "医保部门答复为准" in text  # the insured place's official channel
+    assert (
+        "以" + city + "医保部门答复为准" in text
+    )  # the insured place's official channel
 
 
 @pytest.mark.parametrize("city", ["拉萨", "重庆", "昆明"])
