@@ -59,12 +59,14 @@ from assistant.places import default_gazetteer
 from assistant.understand import (
     Amount,
     InvalidAmount,
+    correction,
     parse_amount,
     parse_filing,
     parse_level,
     parse_ratio,
     parse_scheme,
     parse_status,
+    place_named,
     says_unknown,
     stated_amounts,
     stated_ratio,
@@ -116,6 +118,8 @@ def required_slots_for(tracker: Tracker) -> list[str]:
     slots = list(FORM_SLOTS)
     if tracker.get_slot(SLOT_INSURANCE_SCHEME) == SCHEME_RESIDENT:
         slots.remove(SLOT_PERSON_STATUS)
+    if _own_figures(tracker) and not tracker.get_slot(SLOT_REGION_INSURED):
+        slots.remove(SLOT_REGION_INSURED)  # their own numbers: the place adds nothing
     request = request_from(tracker)
     if request is None:
         return slots
@@ -141,6 +145,14 @@ def _figure(tracker: Tracker, slot: str) -> Decimal | None:
     return _number(tracker.get_slot(slot))
 
 
+def _own_figures(tracker: Tracker) -> bool:
+    """Whether the user gave their own deductible and ratio."""
+    return all(
+        _figure(tracker, slot) is not None
+        for slot in (SLOT_ESTIMATE_DEDUCTIBLE, SLOT_ESTIMATE_RATIO)
+    )
+
+
 def request_from(tracker: Tracker) -> Request | None:
     """The estimate request from the slots, once every required one is filled."""
     gazetteer = default_gazetteer()
@@ -151,7 +163,11 @@ def request_from(tracker: Tracker) -> Request | None:
     filing = tracker.get_slot(SLOT_ESTIMATE_FILING)
     total = _figure(tracker, SLOT_ESTIMATE_TOTAL)
     if not (
-        insured and scheme and level in LEVELS and filing in FILING_TYPES and total
+        (insured or _own_figures(tracker))
+        and scheme
+        and level in LEVELS
+        and filing in FILING_TYPES
+        and total
     ):
         return None
     if scheme == SCHEME_EMPLOYEE and not status:
@@ -206,17 +222,17 @@ def figures_from_text(text: str) -> dict[str, str]:
         if key in amounts:
             slots[slot] = str(amounts[key].value)
     if "total" in amounts:
-        slots[SLOT_ESTIMATE_TOTAL_SAID] = _said_if_approximate(amounts["total"], text)
+        slots[SLOT_ESTIMATE_TOTAL_SAID] = _said_if_approximate(amounts["total"])
     ratio = stated_ratio(text)
     if ratio is not None:
         slots[SLOT_ESTIMATE_RATIO] = str(ratio)
     return slots
 
 
-def _said_if_approximate(amount: Amount, said: str) -> str | None:
-    """What the user said for a total, kept only when it was approximate (两万多): a
-    later exact total must not be shown as "你说的是两万多"."""
-    return said if amount.approximate else None
+def _said_if_approximate(amount: Amount) -> str | None:
+    """The words the user said for a total (两万多, not the whole message), kept only
+    when approximate: a later exact total must not be shown as "你说的是两万多"."""
+    return amount.said if amount.approximate else None
 
 
 def _hospital(tracker: Tracker) -> Hospital | None:
@@ -252,16 +268,40 @@ def with_slots(tracker: Tracker, events: list[EventType]) -> Tracker:
     return copy
 
 
+def correction_slots(text: str) -> dict[str, str]:
+    """Slot values for what a statement changes in the case (其实我退休了, 不对，是
+    二级医院, 其中自费药8000, 总共是12万)."""
+    said = correction(text)
+    slots: dict[str, str] = {}
+    for slot, value in (
+        (SLOT_INSURANCE_SCHEME, said.scheme),
+        (SLOT_PERSON_STATUS, said.status),
+        (SLOT_HOSPITAL_LEVEL, said.level.lstrip("l") if said.level else None),
+        (SLOT_ESTIMATE_FILING, said.filing),
+    ):
+        if value:
+            slots[slot] = value
+    return {**slots, **figures_from_text(text)}
+
+
+def corrects_estimate(tracker: Tracker) -> bool:
+    """Whether the latest message, after an estimate, changes its case."""
+    return tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE and bool(
+        correction_slots(_text(tracker))
+    )
+
+
 def reestimate(
     dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
 ) -> list[EventType] | None:
     """After an estimate, a correction (不对，是二级医院 / 其实我退休了 / 总共6万)
     recomputes it with the other slots as they were; None if something is missing."""
-    figures = [SlotSet(k, v) for k, v in figures_from_text(_text(tracker)).items()]
-    updated = with_slots(tracker, events + figures)
+    said = correction_slots(_text(tracker))
+    changes = [SlotSet(k, v) for k, v in said.items() if tracker.get_slot(k) != v]
+    updated = with_slots(tracker, events + changes)
     if request_from(updated) is None:
         return None
-    return figures + estimate_events(dispatcher, updated)
+    return changes + estimate_events(dispatcher, updated)
 
 
 def _message_fills(tracker: Tracker) -> set[str]:
@@ -269,13 +309,17 @@ def _message_fills(tracker: Tracker) -> set[str]:
     filled = {slot for slot in FORM_SLOTS if tracker.get_slot(slot)}
     entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
     text = _text(tracker)
-    if ENTITY_REGION in entities:
+    figures = figures_from_text(text)
+    if ENTITY_REGION in entities or {
+        SLOT_ESTIMATE_DEDUCTIBLE,
+        SLOT_ESTIMATE_RATIO,
+    } <= set(figures):
         filled.add(SLOT_REGION_INSURED)
     if entities & {ENTITY_HOSPITAL_LEVEL, "hospital"}:
         filled.add(SLOT_HOSPITAL_LEVEL)
     if parse_filing(text) or ENTITY_FILING_STATUS in entities:
         filled.add(SLOT_ESTIMATE_FILING)
-    if SLOT_ESTIMATE_TOTAL in figures_from_text(text):
+    if SLOT_ESTIMATE_TOTAL in figures:
         filled.add(SLOT_ESTIMATE_TOTAL)
     if parse_scheme(text) or re.search(r"职工|退休|在职", text):
         filled.add(SLOT_INSURANCE_SCHEME)
@@ -335,7 +379,12 @@ class ValidateEstimateForm(FormValidationAction):
     async def extract_region_insured(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A place named as the insured one; when asked, any place named."""
+        """A place named as the insured one; when asked, any place named, and a
+        message that is a place (洛阳, 河南洛阳, 昆山) whatever its intent."""
+        asked = tracker.get_slot(SLOT_REQUESTED) == SLOT_REGION_INSURED
+        place = place_named(_text(tracker), default_gazetteer()) if asked else None
+        if place is not None:
+            return {SLOT_REGION_INSURED: place.code}
         regions = _entities(tracker, ENTITY_REGION)
         if not regions:
             return (
@@ -524,7 +573,7 @@ class ValidateEstimateForm(FormValidationAction):
             return {SLOT_ESTIMATE_TOTAL: None}
         return {
             SLOT_ESTIMATE_TOTAL: str(amount.value),
-            SLOT_ESTIMATE_TOTAL_SAID: _said_if_approximate(amount, str(value)),
+            SLOT_ESTIMATE_TOTAL_SAID: _said_if_approximate(amount),
         }
 
     def validate_estimate_deductible(
