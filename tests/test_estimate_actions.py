@@ -23,12 +23,8 @@ from actions.constants import (
     UTTER_ESTIMATE_INTRO,
     UTTER_ESTIMATE_RESULT,
 )
-from actions.estimate import (
-    ActionEstimate,
-    ActionEstimateIntro,
-    ValidateEstimateForm,
-    required_slots_for,
-)
+from actions.estimate import ActionEstimate, ActionEstimateIntro, required_slots_for
+from actions.estimate_form import ValidateEstimateForm
 from assistant.knowledge.loader import POLICIES_DIR
 from tests.conftest import make_tracker
 
