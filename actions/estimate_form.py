@@ -49,7 +49,7 @@ from assistant.calculator import EMERGENCY, FILED, FILING_TYPES
 from assistant.conversation import named_hospital, resolve_regions
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import Hospital
-from assistant.places import default_gazetteer
+from assistant.places import Region, default_gazetteer
 from assistant.understand import (
     InvalidAmount,
     parse_amount,
@@ -80,6 +80,14 @@ def _asked(tracker: Tracker, slot: str, understood: Any = None) -> bool:
     return understood is not None or not (
         intent.startswith("ask_") or intent in NOT_ANSWERS
     )
+
+
+def _place_answer(tracker: Tracker) -> Region | None:
+    """The place a message is, when the form asked for the insured place: the answer,
+    whatever the intent (a bare 洛阳 may be classified as anything)."""
+    if tracker.get_slot(SLOT_REQUESTED) != SLOT_REGION_INSURED:
+        return None
+    return place_named(text_of(tracker), default_gazetteer())
 
 
 def _hospital(tracker: Tracker) -> Hospital | None:
@@ -129,7 +137,7 @@ class ValidateEstimateForm(FormValidationAction):
         hospital's city) are set whatever was asked; then the usual extraction and
         validation of the form's own slots."""
         side = figures_from_text(text_of(tracker))
-        treatment = _treatment_place(tracker)
+        treatment = None if _place_answer(tracker) else _treatment_place(tracker)
         if treatment and treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
             side[SLOT_REGION_TREATMENT] = treatment
         events = [SlotSet(k, v) for k, v in side.items()]
@@ -143,8 +151,7 @@ class ValidateEstimateForm(FormValidationAction):
     ) -> dict[str, Any]:
         """A place named as the insured one; when asked, any place named, and a
         message that is a place (洛阳, 河南洛阳, 昆山) whatever its intent."""
-        asked = tracker.get_slot(SLOT_REQUESTED) == SLOT_REGION_INSURED
-        place = place_named(text_of(tracker), default_gazetteer()) if asked else None
+        place = _place_answer(tracker)
         if place is not None:
             return {SLOT_REGION_INSURED: place.code}
         regions = entities_named(tracker, ENTITY_REGION)

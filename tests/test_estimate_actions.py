@@ -426,3 +426,15 @@ def test_the_result_is_compact_for_a_phone(case):
     assert lines[0].startswith("【估算】")
     assert len(lines) <= 12
     assert ".00元" not in messages[0]["lines"]
+
+
+def test_a_place_answering_the_place_question_is_not_also_the_treatment_place():
+    tracker = make_tracker(
+        "inform",
+        "洛阳",
+        [entity("region", "410300", "treatment")],
+        slots={"requested_slot": "region_insured"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots[SLOT_REGION_INSURED] == "410300"
+    assert SLOT_REGION_TREATMENT not in slots
