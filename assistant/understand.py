@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import cn2an
@@ -130,9 +130,11 @@ def parse_level(text: str) -> str | None:
 
 def parse_status(text: str) -> str | None:
     """in_service (在职) or retired (退休)."""
+    if re.search(r"没退|未退|不是退休", text):
+        return STATUS_IN_SERVICE
     if re.search(r"退休|退了|离休|养老金", text):
         return STATUS_RETIRED
-    if re.search(r"在职|上班|工作|没退|未退", text):
+    if re.search(r"在职|上班|工作", text):
         return STATUS_IN_SERVICE
     return None
 
@@ -313,17 +315,29 @@ class Correction:
 _QUESTION = re.compile(r"[吗嘛么呢？?]|怎么|如何|为什么|是否|能不能|可不可以|哪|多少")
 
 
+# Words that mark a statement as a correction of the case just estimated.
+_CORRECTION_CUE = re.compile(
+    r"其实|不对|不是|错了|搞错|应该是|改成|换成|改为|实际上|其中"
+)
+_SHORT_STATEMENT = 10
+
+
 def correction(text: str) -> Correction:
-    """What a statement changes in an estimate's case; nothing for a question."""
+    """What a statement changes in an estimate's case; nothing for a question. A
+    figure named (其中自费药8000, 总共是12万) always counts; the person, the hospital
+    or the filing only in a correction (其实我退休了, 不对，是二级医院) or a short
+    answer (我退休了), not in a new question about them (退休人员异地住院报销)."""
     text = text or ""
     if _QUESTION.search(text):
         return Correction()
+    figures = Correction(amounts=stated_amounts(text), ratio=stated_ratio(text))
+    if not (_CORRECTION_CUE.search(text) or len(text) <= _SHORT_STATEMENT):
+        return figures
     status = parse_status(text)
-    return Correction(
+    return replace(
+        figures,
         scheme=parse_scheme(text) or (SCHEME_EMPLOYEE if status else None),
         status=status,
         level=parse_level(text),
         filing=parse_filing(text),
-        amounts=stated_amounts(text),
-        ratio=stated_ratio(text),
     )

@@ -268,6 +268,9 @@ def test_a_message_that_is_a_place(gazetteer, text, code):
         ("总共是12万", {"total": D(120000)}),
         ("退休了医保能转回老家吗", {}),
         ("二级医院能报多少", {}),
+        ("我退休了", {"status": "retired", "scheme": "employee"}),
+        ("退休人员异地住院报销的规定", {}),  # a new question, not a correction
+        ("搞错了，是在职的，没退休", {"status": "in_service", "scheme": "employee"}),
     ],
 )
 def test_a_correction_says_what_it_changes(text, changes):
