@@ -52,7 +52,7 @@ def test_the_form_asks_what_is_missing_one_question_at_a_time(assistant):
     assert "住院报销比例" in chat("不知道")
     result = chat("不知道")
     assert "你说的是“两万多”，按2万元算" in result
-    assert "缺少起付线、报销比例，算不出医保支付的金额" in result
+    assert "缺少起付线、报销比例，算不出医保支付多少" in result
 
 
 def test_the_users_own_figures_are_used_and_said_to_be_theirs(assistant):
