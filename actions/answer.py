@@ -43,7 +43,7 @@ from actions.constants import (
     UTTER_POLICY_ANSWER,
     UTTER_WHICH_PLACE,
 )
-from actions.estimate import reestimate
+from actions.estimate import corrects_estimate, reestimate
 from assistant.answers.policy import compose
 from assistant.case import Case
 from assistant.conversation import (
@@ -241,7 +241,7 @@ class ActionAnswer(Action):
         if _off_topic(tracker):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
-        if (
+        if corrects_estimate(tracker) or (
             _latest_intent(tracker) in (INTENT_INFORM, INTENT_PARAMETERS)
             and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE
         ):

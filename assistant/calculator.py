@@ -96,11 +96,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The fund's payment for one assumed reduction."""
+    """The fund's payment for one assumed reduction (`paid`: before the cap)."""
 
     reduction: Decimal
     fund: Decimal
     capped: bool
+    paid: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def estimate(bill: Bill, rates: Rates, limits: Limits) -> Estimate:
         paid = _paid_by_ratio(rates, rates.deductible, amount, points)
         capped = cap_left is not None and paid > cap_left
         outcomes.append(
-            Outcome(points, min(paid, cap_left) if capped else paid, capped)
+            Outcome(points, min(paid, cap_left) if capped else paid, capped, paid)
         )
     return replace(result, outcomes=tuple(outcomes), cap_left=cap_left)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import cn2an
@@ -20,6 +20,7 @@ from assistant.calculator import (
     REFERRAL,
     TEMPORARY,
 )
+from assistant.places import Gazetteer, Region
 from assistant.vocabulary import (
     SCHEME_EMPLOYEE,
     SCHEME_RESIDENT,
@@ -43,10 +44,12 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.
 
 @dataclass(frozen=True)
 class Amount:
-    """An amount of money; approximate when the user said 多/左右 (两万多)."""
+    """An amount of money; approximate when the user said 多/左右 (两万多); `said` is
+    the phrase it was read from (两万多块), not the whole message."""
 
     value: Decimal
     approximate: bool = False
+    said: str = field(default="", compare=False)
 
 
 class InvalidAmount(ValueError):
@@ -106,7 +109,7 @@ def parse_amount(text: str) -> Amount:
     if value > MAX_AMOUNT:
         raise InvalidAmount(TOO_LARGE)
     approximate = bool(match.group("approx") or match.group("approx2"))
-    return Amount(value, approximate)
+    return Amount(value, approximate, match.group(0).strip(" ，,。.．"))
 
 
 _LEVELS = (
@@ -127,9 +130,11 @@ def parse_level(text: str) -> str | None:
 
 def parse_status(text: str) -> str | None:
     """in_service (在职) or retired (退休)."""
+    if re.search(r"没退|未退|不是退休", text):
+        return STATUS_IN_SERVICE
     if re.search(r"退休|退了|离休|养老金", text):
         return STATUS_RETIRED
-    if re.search(r"在职|上班|工作|没退|未退", text):
+    if re.search(r"在职|上班|工作", text):
         return STATUS_IN_SERVICE
     return None
 
@@ -196,7 +201,8 @@ def parse_ratio(text: str) -> Decimal | None:
 
 _AFTER_CUE = r"[^0-9０-９零〇一二两三四五六七八九十百千万]{0,6}"
 _AMOUNT_CUES = {
-    "total": r"花了|花费|总共|一共|共计|总费用|住院费|医药费|医疗费|账单|费用",
+    "total": r"花了|花费|总共|一共|共计|总费用|住院费|医药费|医疗费|账单|费用"
+    r"|住院(?=[0-9０-９零一二两三四五六七八九十])",
     "deductible": r"起付线|起付标准|起付",
     "cap": r"封顶线|封顶|最高支付限额|最高限额",
     "self_paid": r"目录外|全自费|自费部分|其中自费|自费药|自费项目|自费(?=[0-9０-９零一二两三四五六七八九十])",
@@ -246,4 +252,92 @@ def says_unknown(text: str) -> bool:
         re.search(
             r"不知道|不清楚|不晓得|不了解|没有|没|跳过|算了吧|unknown", text or ""
         )
+    )
+
+
+# Words around a place given as an answer: 我是洛阳的, 在温州, 河南洛阳参保.
+_PLACE_FILLER = re.compile(
+    r"^(?:我|我们|我家|我妈|我爸|老人)?(?:是|在|的)?(?:参保地是|医保是|医保在|户口在)?"
+    r"|(?:的|人|那边|这边|那里|这里)?(?:参保的?|医保|的医保|户口)?(?:的)?[吧啊呀哦呢。.！!]*$"
+)
+_LONGEST_PLACE = 12
+
+
+def place_named(text: str, gazetteer: Gazetteer) -> Region | None:
+    """The place a message consists of (洛阳, 河南洛阳, 江苏苏州昆山, 我是温州的), the
+    most specific of nested names; None when the message says anything else."""
+    rest = _PLACE_FILLER.sub("", (text or "").strip()).strip()
+    found: list[Region] = []
+    while rest:
+        for end in range(min(len(rest), _LONGEST_PLACE), 1, -1):
+            region = gazetteer.resolve(rest[:end])
+            if region is not None:
+                break
+        else:
+            return None
+        if found and not _within(region, found[-1], gazetteer):
+            return None
+        found.append(region)
+        rest = rest[end:]
+    return found[-1] if found else None
+
+
+def _within(inner: Region, outer: Region, gazetteer: Gazetteer) -> bool:
+    return (
+        outer.code
+        in (
+            gazetteer.province_of(inner).code,
+            gazetteer.prefecture_of(inner).code,
+        )
+        and inner.code != outer.code
+    )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a message after an estimate changes in the case (其实我退休了, 不对，是
+    二级医院, 其中自费药8000, 总共是12万); None where it says nothing."""
+
+    scheme: str | None = None
+    status: str | None = None
+    level: str | None = None  # l1 / l2 / l3
+    filing: str | None = None
+    amounts: dict[str, Amount] = field(default_factory=dict)
+    ratio: Decimal | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.scheme, self.status, self.level, self.filing, self.amounts)
+        ) or (self.ratio is not None)
+
+
+# A question, not a statement of one's case.
+_QUESTION = re.compile(r"[吗嘛么呢？?]|怎么|如何|为什么|是否|能不能|可不可以|哪|多少")
+
+
+# Words that mark a statement as a correction of the case just estimated.
+_CORRECTION_CUE = re.compile(
+    r"其实|不对|不是|错了|搞错|应该是|改成|换成|改为|实际上|其中"
+)
+_SHORT_STATEMENT = 10
+
+
+def correction(text: str) -> Correction:
+    """What a statement changes in an estimate's case; nothing for a question. A
+    figure named (其中自费药8000, 总共是12万) always counts; the person, the hospital
+    or the filing only in a correction (其实我退休了, 不对，是二级医院) or a short
+    answer (我退休了), not in a new question about them (退休人员异地住院报销)."""
+    text = text or ""
+    if _QUESTION.search(text):
+        return Correction()
+    figures = Correction(amounts=stated_amounts(text), ratio=stated_ratio(text))
+    if not (_CORRECTION_CUE.search(text) or len(text) <= _SHORT_STATEMENT):
+        return figures
+    status = parse_status(text)
+    return replace(
+        figures,
+        scheme=parse_scheme(text) or (SCHEME_EMPLOYEE if status else None),
+        status=status,
+        level=parse_level(text),
+        filing=parse_filing(text),
     )

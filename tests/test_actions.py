@@ -248,7 +248,7 @@ def test_a_named_hospital_gives_the_treatment_place_and_the_level():
     assert "【医院】上海交通大学医学院附属瑞金医院：上海的三级甲等医院" in local
     assert "【广州·职工医保（退休）·住院】" in local
     # 广州's level-3 numbers only, not every level side by side
-    assert "起付线（每次住院）1000元；报销比例86%" in local
+    assert "起付线（每次住院）1,000元；报销比例86%" in local
 
 
 def test_a_hospital_level_said_outright_wins_over_the_hospitals():

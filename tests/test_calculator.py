@@ -141,3 +141,10 @@ def test_the_users_figures_fill_what_is_unknown():
 def test_money_rounds_half_up_to_the_fen():
     assert money(D("0.005")) == D("0.01")
     assert money(D("2.675")) == D("2.68")
+
+
+def test_each_outcome_keeps_what_the_ratio_gave_before_the_cap():
+    # (1000000 - 1000) x 0.85 = 849150, capped at 400000
+    (outcome,) = estimate(Bill(D(1000000), LONG_TERM), FLAT, LIMITS).outcomes
+    assert outcome.capped and outcome.fund == D(400000)
+    assert money(outcome.paid) == D("849150.00")

@@ -23,12 +23,8 @@ from actions.constants import (
     UTTER_ESTIMATE_INTRO,
     UTTER_ESTIMATE_RESULT,
 )
-from actions.estimate import (
-    ActionEstimate,
-    ActionEstimateIntro,
-    ValidateEstimateForm,
-    required_slots_for,
-)
+from actions.estimate import ActionEstimate, ActionEstimateIntro, required_slots_for
+from actions.estimate_form import ValidateEstimateForm
 from assistant.knowledge.loader import POLICIES_DIR
 from tests.conftest import make_tracker
 
@@ -101,7 +97,7 @@ def test_a_bare_request_gets_the_intro_then_the_first_question():
 @pytest.mark.parametrize(
     "asked, text, slot, value",
     [
-        ("region_insured", "河南周口", "region_insured", None),  # needs an entity
+        ("region_insured", "河南周口", "region_insured", "411600"),
         ("insurance_scheme", "新农合", "insurance_scheme", "resident"),
         ("person_status", "退休了", "person_status", "retired"),
         ("hospital_level", "三甲", "hospital_level", "3"),
@@ -219,10 +215,11 @@ def test_the_estimate_shows_every_step_and_a_card():
     message = messages[0]
     assert message["response"] == UTTER_ESTIMATE_RESULT
     lines = message["lines"]
-    assert "减去起付线1,000.00元" in lines
-    assert "乘以报销比例80%" in lines
-    assert "医保基金大约支付39,200.00元，自己负担大约10,800.00元" in lines
-    assert "来源：《广州职工医保住院支付比例（2023）》" in lines
+    assert "减去起付线1,000元（每次住院），余4.9万元" in lines
+    assert "乘以报销比例80%，得39,200元" in lines
+    assert "医保基金估计支付约3.9万元，自己负担约1.1万元" in lines
+    assert "《广州职工医保住院支付比例（2023）》" in lines
+    assert ".00" not in lines
     card = message["custom"]["data"]
     assert card["type"] == "estimate" and card["fund"] == ["39200.00", "39200.00"]
 
@@ -245,7 +242,7 @@ def test_a_new_total_after_the_estimate_recomputes_it():
     )
     messages, slots = run(ActionAnswer(), tracker)
     assert slots[SLOT_ESTIMATE_TOTAL] == "60000"
-    assert "总费用：60,000.00元" in messages[0]["lines"]
+    assert "总费用6万元" in messages[0]["lines"]
 
 
 def test_an_exact_total_replaces_an_approximate_one_and_what_was_said():
@@ -290,3 +287,154 @@ def test_a_hospital_level_is_not_taken_for_an_amount():
     )
     _, slots = run(ValidateEstimateForm(), tracker)
     assert slots.get("estimate_deductible") in (None, "unknown")
+
+
+ONE_SHOT = (
+    "退休职工，异地安置备案，外省二级医院住院8万，我们那起付线800、比例85%，能报多少"
+)
+
+
+def test_the_users_own_figures_give_an_estimate_at_once_with_no_place():
+    tracker = make_tracker(
+        "ask_estimate",
+        ONE_SHOT,
+        [entity("person_status", "retired"), entity("hospital_level", "2")],
+        slots={"person_status": "retired", "hospital_level": "2"},
+    )
+    assert run(ActionEstimateIntro(), tracker)[0] == []
+    messages, slots = run(ValidateEstimateForm(), tracker)
+    assert messages == []
+    assert slots[SLOT_ESTIMATE_DEDUCTIBLE] == "800"
+    assert slots[SLOT_ESTIMATE_RATIO] == "0.85"
+    assert slots[SLOT_ESTIMATE_TOTAL] == "80000"
+    assert slots[SLOT_ESTIMATE_FILING] == "long_term"
+    assert slots.get("requested_slot") is None  # nothing left to ask
+    done = make_tracker("ask_estimate", ONE_SHOT, slots={**tracker.slots, **slots})
+    assert SLOT_REGION_INSURED not in required_slots_for(done)
+    messages, _ = run(ActionEstimate(), done)
+    lines = messages[0]["lines"]
+    # (80000 - 800) x 85% = 67320
+    assert "余79,200元" in lines and "得67,320元" in lines
+    assert "医保基金估计支付约6.7万元" in lines
+    assert "起付线800元、报销比例85%（你提供的数字）" in lines
+    assert "参保地" in lines and "None" not in lines
+
+
+def test_with_a_place_and_no_figures_the_place_is_still_asked():
+    tracker = make_tracker("ask_estimate", "退休职工，二级医院住院8万，能报多少")
+    assert required_slots_for(tracker)[0] == SLOT_REGION_INSURED
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("洛阳", "410300"),
+        ("温州", "330300"),
+        ("赣州", "360700"),
+        ("河南洛阳", "410300"),
+        ("昆山", "320583"),
+        ("江苏苏州昆山", "320583"),
+        ("我是洛阳的", "410300"),
+    ],
+)
+@pytest.mark.parametrize(
+    "intent", ["out_of_scope", "ask_find_hospital", "nlu_fallback"]
+)
+def test_a_place_is_the_answer_when_the_insured_place_is_asked(text, code, intent):
+    tracker = make_tracker(intent, text, slots={"requested_slot": "region_insured"})
+    messages, slots = run(ValidateEstimateForm(), tracker)
+    assert messages == []
+    assert slots[SLOT_REGION_INSURED] == code
+
+
+def test_a_question_naming_a_place_is_left_to_the_rules():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "洛阳的医保卡在上海能用吗",
+        slots={"requested_slot": "region_insured"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert SLOT_REGION_INSURED not in slots
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        ("inform", "其实我退休了", "广州职工医保（退休），三级医院"),
+        ("ask_transfer", "其实我退休了", "广州职工医保（退休），三级医院"),
+        ("inform", "不对，是二级医院", "二级医院"),
+        (
+            "ask_pharmacy",
+            "其中自费药8000",
+            "减去目录外自费8,000元，政策范围内费用4.2万元",
+        ),
+        ("inform", "总共是12万", "总费用12万元"),
+    ],
+)
+def test_a_correction_recomputes_whatever_its_intent(intent, text, expected):
+    tracker = make_tracker(
+        intent, text, slots={**GUANGZHOU_CASE, "topic": TOPIC_ESTIMATE}
+    )
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] == UTTER_ESTIMATE_RESULT
+    assert expected in messages[0]["lines"]
+
+
+def test_a_question_after_the_estimate_is_not_a_correction():
+    tracker = make_tracker(
+        "ask_transfer",
+        "退休了医保能转回老家吗",
+        slots={**GUANGZHOU_CASE, "topic": TOPIC_ESTIMATE},
+    )
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["response"] != UTTER_ESTIMATE_RESULT
+
+
+def test_only_the_amount_phrase_is_quoted():
+    tracker = make_tracker(
+        "inform",
+        "住院花了两万多吧，具体记不清了",
+        slots={**LHASA_CASE, "requested_slot": "estimate_total"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots[SLOT_ESTIMATE_TOTAL_SAID] == "两万多"
+    said = {
+        **GUANGZHOU_CASE,
+        "estimate_total": "20000",
+        "estimate_total_said": "两万多",
+    }
+    messages, _ = run(ActionEstimate(), make_tracker("inform", "", slots=said))
+    assert "（你说的是“两万多”，按2万元算）" in messages[0]["lines"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        GUANGZHOU_CASE,
+        {**GUANGZHOU_CASE, "estimate_filing": "temporary"},
+        {
+            **GUANGZHOU_CASE,
+            "estimate_filing": "manual_claim",
+            "estimate_self_paid": "3000",
+        },
+        {**LHASA_CASE, "estimate_deductible": "unknown", "estimate_ratio": "unknown"},
+    ],
+)
+def test_the_result_is_compact_for_a_phone(case):
+    messages, _ = run(ActionEstimate(), make_tracker("inform", "", slots=case))
+    lines = messages[0]["lines"].split("\n")
+    assert lines[0].startswith("【估算】")
+    assert len(lines) <= 12
+    assert ".00元" not in messages[0]["lines"]
+
+
+def test_a_place_answering_the_place_question_is_not_also_the_treatment_place():
+    tracker = make_tracker(
+        "inform",
+        "洛阳",
+        [entity("region", "410300", "treatment")],
+        slots={"requested_slot": "region_insured"},
+    )
+    _, slots = run(ValidateEstimateForm(), tracker)
+    assert slots[SLOT_REGION_INSURED] == "410300"
+    assert SLOT_REGION_TREATMENT not in slots

@@ -102,7 +102,7 @@ def test_known_parameters_of_the_insured_place_are_given_with_their_source(
 ):
     context = Case(insured=gazetteer.resolve("上海"))
     args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
-    assert "【上海·职工医保（在职）·住院】起付线（每年）各级1500元" in args["local"]
+    assert "【上海·职工医保（在职）·住院】起付线（每年）各级1,500元" in args["local"]
     assert "报销比例各级85%" in args["local"] and "来源：" in args["local"]
     assert "还没有" not in args["notices"]
 
@@ -121,7 +121,7 @@ def test_the_insured_places_ratio_for_the_persons_status_and_hospital_level(
         "local"
     ]
     assert local.startswith(
-        "\n【广州·职工医保（退休）·住院】起付线（每次住院）1000元；报销比例86%"
+        "\n【广州·职工医保（退休）·住院】起付线（每次住院）1,000元；报销比例86%"
     )
     assert "数据年份：2023；可信度中" in local
     assert "在职" not in local and "城乡居民" not in local
@@ -130,7 +130,7 @@ def test_the_insured_places_ratio_for_the_persons_status_and_hospital_level(
 def test_banded_ratios_are_shown_band_by_band(kb, gazetteer):
     context = Case(insured=gazetteer.resolve("北京"), scheme="employee", level="l3")
     local = compose(kb, gazetteer, kb.topics["estimate"], context).arguments["local"]
-    assert "1300元至30000元的部分85%；30000元至40000元的部分90%" in local
+    assert "1,300元至3万元的部分85%；3万元至4万元的部分90%" in local
 
 
 def test_a_county_uses_its_city_pool(kb, gazetteer):

@@ -18,12 +18,14 @@ from assistant.understand import (
     TOO_LARGE,
     Amount,
     InvalidAmount,
+    correction,
     parse_amount,
     parse_filing,
     parse_level,
     parse_ratio,
     parse_scheme,
     parse_status,
+    place_named,
     says_unknown,
     stated_amounts,
     stated_ratio,
@@ -209,3 +211,71 @@ def test_saying_one_does_not_know(text):
 )
 def test_the_amount_said_before_the_named_ones(text, expected):
     assert unnamed_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("两万多", "两万多"),
+        ("住院花了两万多吧，具体记不清了", "两万多"),
+        ("2023年住了10天，5万左右", "5万左右"),
+        ("3.5w", "3.5w"),
+    ],
+)
+def test_an_amount_keeps_only_the_words_it_was_read_from(text, said):
+    assert parse_amount(text).said == said
+
+
+def test_a_bill_said_right_after_住院_is_the_total():
+    text = "退休职工，异地安置备案，外省二级医院住院8万，我们那起付线800、比例85%，能报多少"
+    amounts = stated_amounts(text)
+    assert amounts["total"].value == D(80000)
+    assert amounts["deductible"].value == D(800)
+    assert stated_ratio(text) == D("0.85")
+    assert "total" not in stated_amounts("住院起付线800")
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("洛阳", "410300"),
+        ("温州", "330300"),
+        ("赣州", "360700"),
+        ("河南洛阳", "410300"),
+        ("河南省洛阳市", "410300"),
+        ("昆山", "320583"),
+        ("江苏苏州昆山", "320583"),
+        ("我是洛阳的", "410300"),
+        ("在温州参保", "330300"),
+        ("洛阳能报吗", None),
+        ("苏州上海", None),  # two places, not one
+        ("上海看病", None),
+        ("不知道", None),
+        ("", None),
+    ],
+)
+def test_a_message_that_is_a_place(gazetteer, text, code):
+    place = place_named(text, gazetteer)
+    assert (place.code if place else None) == code
+
+
+@pytest.mark.parametrize(
+    "text, changes",
+    [
+        ("其实我退休了", {"status": "retired", "scheme": "employee"}),
+        ("不对，是二级医院", {"level": "l2"}),
+        ("其中自费药8000", {"self_paid": D(8000)}),
+        ("总共是12万", {"total": D(120000)}),
+        ("退休了医保能转回老家吗", {}),
+        ("二级医院能报多少", {}),
+        ("我退休了", {"status": "retired", "scheme": "employee"}),
+        ("退休人员异地住院报销的规定", {}),  # a new question, not a correction
+        ("搞错了，是在职的，没退休", {"status": "in_service", "scheme": "employee"}),
+    ],
+)
+def test_a_correction_says_what_it_changes(text, changes):
+    said = correction(text)
+    found = {k: v for k, v in vars(said).items() if v and k != "amounts"}
+    found.update({k: a.value for k, a in said.amounts.items()})
+    assert found == changes
+    assert bool(said) == bool(changes)

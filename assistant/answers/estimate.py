@@ -29,6 +29,7 @@ from assistant.calculator import (
 from assistant.case import LOCAL as LOCAL_SCOPE
 from assistant.case import Case, scope
 from assistant.knowledge.models import KnowledgeBase, Parameter
+from assistant.numbers import money_text, percent_text
 from assistant.places import Gazetteer, Region, upwards
 from assistant.vocabulary import PARAMETER_KINDS
 
@@ -39,7 +40,7 @@ REDUCTION_FACT = "temporary_reduction"
 class Request:
     """Everything the estimate needs, normalised."""
 
-    insured: Region
+    insured: Region | None  # None: the user gave their own deductible and ratio
     scheme: str  # employee / resident
     level: str  # l1 / l2 / l3
     filing: str  # a filing type of the calculator
@@ -72,9 +73,12 @@ def limits(kb: KnowledgeBase) -> Limits:
 
 def parameters_for(
     kb: KnowledgeBase, gazetteer: Gazetteer, request: Request
-) -> tuple[Region, dict[str, Parameter | None]]:
+) -> tuple[Region | None, dict[str, Parameter | None]]:
     """The insured place's parameter entries (its own, else its city's, else its
-    province's) for the person's scheme and status, and the place they belong to."""
+    province's) for the person's scheme and status, and the place they belong to;
+    none without an insured place."""
+    if request.insured is None:
+        return None, dict.fromkeys(PARAMETER_KINDS)
     for place in upwards(gazetteer, request.insured):
         if kb.region_parameters(place.code):
             return place, {
@@ -120,56 +124,67 @@ def filing_for(gazetteer: Gazetteer, request: Request) -> str:
 
 
 def _yuan(value: Decimal) -> str:
-    return format(money(value), ",f")
+    """An amount in a step: exact enough to check (79,200 / 65万)."""
+    return money_text(value, exact=True)
 
 
-def _percent(value: Decimal) -> str:
-    return format((value * 100).normalize(), "f") + "%"
-
-
-def _span(words: dict, low: Decimal, high: Decimal, render=_yuan) -> str:
-    if low == high:
-        return render(low)
-    return words["range"].format(low=render(low), high=render(high))
+def _span(low: Decimal, high: Decimal) -> str:
+    """A result as read: 约6.7万, 约2.9万～3.9万."""
+    return money_text(low, high)
 
 
 def _catalogue_line(words: dict, request: Request, result: Estimate) -> str:
-    if request.self_paid is None and request.partial_self is None:
+    given = {"self_paid": request.self_paid, "partial_self": request.partial_self}
+    parts = [
+        words["catalogue_parts"][kind].format(value=_yuan(value))
+        for kind, value in given.items()
+        if value
+    ]
+    if not parts:
         return words["all_in_catalogue"].format(policy=_yuan(result.policy_amount))
     return words["minus_catalogue"].format(
-        self_paid=_yuan(request.self_paid or Decimal(0)),
-        partial_self=_yuan(request.partial_self or Decimal(0)),
-        policy=_yuan(result.policy_amount),
+        parts="、".join(parts), policy=_yuan(result.policy_amount)
     )
 
 
-def _ratio_line(words: dict, request: Request, result: Estimate, insured: str) -> str:
+def _paid(words: dict, result: Estimate) -> str:
+    """What the ratio gives before the cap, exact: one amount, or a range."""
+    paid = sorted(money(o.paid) for o in result.outcomes if o.paid is not None)
+    if not paid:
+        return ""
+    return words["paid"].format(paid=money_text(paid[0], paid[-1], exact=True))
+
+
+def _ratio_line(words: dict, result: Estimate, insured: str) -> str:
     rates = result.rates
     if not rates.has_ratio:
         return words["ratio_unknown"].format(insured=insured)
-    if rates.ratio is not None:
-        line = words["ratio"].format(ratio=_percent(rates.ratio))
-    else:
-        parts = [
-            words["band" if b.end is not None else "band_open"].format(
-                start=_yuan(b.start),
-                end=_yuan(b.end) if b.end is not None else "",
-                ratio=_percent(b.ratio),
-            )
-            for b in rates.bands
-        ]
-        line = words["ratio_bands"].format(bands="；".join(parts))
     reductions = [o.reduction for o in result.outcomes]
-    filing = words["filing"][result.bill.filing]
+    reduced = ""
     if result.is_range:
-        line += words["reduced"].format(
-            filing=filing, points=format(max(reductions), "f"), insured=insured
+        reduced = words["reduced"].format(
+            points=format(max(reductions), "f"), insured=insured
         )
     elif reductions and reductions[0]:
-        line += words["reduced_known"].format(
+        reduced = words["reduced_known"].format(
             insured=insured, points=format(reductions[0], "f")
         )
-    return line
+    paid = _paid(words, result)
+    if rates.ratio is not None:
+        return words["ratio"].format(
+            ratio=percent_text(rates.ratio), paid=paid, reduced=reduced
+        )
+    parts = [
+        words["band" if b.end is not None else "band_open"].format(
+            start=_yuan(b.start),
+            end=_yuan(b.end) if b.end is not None else "",
+            ratio=percent_text(b.ratio),
+        )
+        for b in rates.bands
+    ]
+    return words["ratio_bands"].format(
+        bands="；".join(parts), paid=paid, reduced=reduced
+    )
 
 
 def _cap_line(words: dict, result: Estimate) -> str:
@@ -177,19 +192,21 @@ def _cap_line(words: dict, result: Estimate) -> str:
         return words["cap_unknown"]
     left = ""
     if result.bill.cap_used:
-        left = words["cap_left"].format(left=_yuan(result.cap_left))
+        left = words["cap_left"].format(left=money_text(result.cap_left))
     capped = words["capped"] if any(o.capped for o in result.outcomes) else ""
-    return words["cap"].format(cap=_yuan(result.rates.cap), left=left, capped=capped)
+    return words["cap"].format(
+        cap=money_text(result.rates.cap), left=left, capped=capped
+    )
 
 
 def _parameter_items(
-    kb: KnowledgeBase,
+    words: dict,
     request: Request,
     entries: dict[str, Parameter | None],
     rates: Rates,
 ) -> list[str]:
-    words = kb.estimate_text
-    items = []
+    """The parameters used, grouped by where they come from: the user's own, then
+    the knowledge base's by year and confidence, with their sources."""
     mine = {
         "deductible": request.user.deductible,
         "ratio": request.user.ratio,
@@ -197,37 +214,79 @@ def _parameter_items(
     }
     shown = {
         "deductible": rates.deductible,
-        "ratio": rates.ratio,
+        "ratio": None if rates.bands else rates.ratio,  # bands: shown above
         "annual_cap": rates.cap,
     }
+    mine_items: list[str] = []
+    groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for kind in PARAMETER_KINDS:
-        name = words["parameter_names"][kind]
-        value = shown[kind]
-        if kind == "ratio" and rates.bands:
-            value = None  # shown band by band above
-        render = _percent if kind == "ratio" else (lambda v: _yuan(v) + "元")
-        if mine[kind] is not None:
-            items.append(words["user_parameter"].format(name=name, value=render(value)))
-            continue
-        entry = entries.get(kind)
-        if entry is None or not entry.known:
-            continue
-        items.append(
-            words["parameter"].format(
-                name=name,
-                value=render(value) if value is not None else "",
-                year=entry.year or "",
-                confidence=words["confidence"][entry.confidence],
-                source=entry.source.citation,
-            )
+        text = words["parameter_value"].format(
+            name=words["parameter_names"][kind],
+            value=_parameter_value(kind, shown[kind]),
         )
+        entry = entries.get(kind)
+        if mine[kind] is not None:
+            mine_items.append(text)
+        elif entry is not None and entry.known:
+            year = entry.year if entry.year not in (None, "unknown") else None
+            values, sources = groups.setdefault(
+                (
+                    words["year"].format(year=year) if year else words["year_unknown"],
+                    entry.confidence,
+                ),
+                ([], []),
+            )
+            values.append(text)
+            if entry.source.citation not in sources:
+                sources.append(entry.source.citation)
+    items = [
+        words["parameter"].format(
+            values="、".join(values),
+            year=year,
+            confidence=words["confidence"][confidence],
+            source="".join(sources),
+        )
+        for (year, confidence), (values, sources) in groups.items()
+    ]
+    if mine_items:
+        items.insert(0, words["user_parameter"].format(values="、".join(mine_items)))
     return items
+
+
+def _parameter_value(kind: str, value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    if kind == "ratio":
+        return percent_text(value)
+    return money_text(value, exact=kind == "deductible") + "元"
+
+
+def _deductible_line(
+    words: dict,
+    request: Request,
+    entries: dict[str, Parameter | None],
+    rates: Rates,
+    result: Estimate,
+    insured: str,
+) -> str:
+    if rates.deductible is None:
+        return words["deductible_unknown"].format(insured=insured)
+    entry = entries.get("deductible")
+    per = (
+        entry.per if entry and entry.known and request.user.deductible is None else None
+    )
+    return words["deductible"].format(
+        deductible=_yuan(rates.deductible),
+        per=words["per"].get(per or "", ""),
+        above=_yuan(result.above_deductible),
+    )
 
 
 def compose_estimate(
     kb: KnowledgeBase, gazetteer: Gazetteer, request: Request
 ) -> Result:
-    """The estimate for a request, with every step shown."""
+    """The estimate for a request, with every step shown: a header with the case, the
+    steps, the result, the parameters' source and where to confirm."""
     words = kb.estimate_text
     place, entries = parameters_for(kb, gazetteer, request)
     rates = request.user.apply(rates_from(entries, request.level))
@@ -239,11 +298,14 @@ def compose_estimate(
         partial_self=request.partial_self or Decimal(0),
     )
     result = estimate(bill, rates, limits(kb))
-    insured = request.insured.short
-    treatment = request.treatment.short if request.treatment else "就医地"
+    insured = request.insured.short if request.insured else words["insured_unknown"]
+    treatment = (
+        request.treatment.short if request.treatment else words["treatment_unknown"]
+    )
+    said = request.said_total
     lines = [
         words["header"].format(
-            insured=place.short,
+            insured=place.short if place else "",
             scheme=words["scheme"][request.scheme],
             status=words["status"].get(request.status or "", ""),
             level=words["level"][request.level],
@@ -251,57 +313,39 @@ def compose_estimate(
         ),
         words["total"].format(
             total=_yuan(request.total),
-            approx=words["approx"].format(
-                said=request.said_total, total=_yuan(request.total)
-            )
-            if request.said_total
+            approx=words["approx"].format(said=said, total=_yuan(request.total))
+            if said
             else "",
         ),
         _catalogue_line(words, request, result),
+        _deductible_line(words, request, entries, rates, result, insured),
+        _ratio_line(words, result, insured),
+        _cap_line(words, result),
     ]
-    if rates.deductible is None:
-        lines.append(words["deductible_unknown"].format(insured=insured))
-    else:
-        entry = entries.get("deductible")
-        per = (
-            entry.per
-            if entry and entry.known and request.user.deductible is None
-            else None
-        )
-        lines.append(
-            words["deductible"].format(
-                deductible=_yuan(rates.deductible),
-                per=words["per"].get(per or "", ""),
-                above=_yuan(result.above_deductible),
-            )
-        )
-    lines.append(_ratio_line(words, request, result, insured))
-    lines.append(_cap_line(words, result))
     if result.fund is None:
         missing = "、".join(words["missing"][m] for m in result.missing)
         lines.append(words["no_result"].format(missing=missing))
     else:
         lines.append(
             words["result"].format(
-                fund=_span(words, *result.fund), own=_span(words, *result.own_share)
+                fund=_span(*result.fund), own=_span(*result.own_share)
             )
         )
-    items = _parameter_items(kb, request, entries, rates)
+    items = _parameter_items(words, request, entries, rates)
     if items:
         lines.append(words["parameters"].format(items="；".join(items)))
     if filing == MANUAL_CLAIM:
         lines.append(words["manual_claim_note"].format(insured=insured))
     elif filing == FILE_BEFORE_DISCHARGE:
         lines.append(words["file_before_discharge_note"])
-    lines.append(words["rule"].format(insured=insured, treatment=treatment))
-    lines.append(words["channel"].format(insured=insured))
+    lines.append(words["confirm"].format(insured=insured, treatment=treatment))
     return Result(result, lines, _card(request, result, place, filing, items))
 
 
 def _card(
     request: Request,
     result: Estimate,
-    place: Region,
+    place: Region | None,
     filing: str,
     parameters: list[str],
 ) -> dict[str, Any]:
@@ -312,7 +356,7 @@ def _card(
 
     return {
         "type": "estimate",
-        "insured": place.name,
+        "insured": place.name if place else None,
         "scheme": request.scheme,
         "status": request.status,
         "level": request.level,

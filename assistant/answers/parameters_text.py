@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assistant.knowledge.models import Hospital, KnowledgeBase, Parameter
+from assistant.numbers import money_text, percent_text
 from assistant.vocabulary import (
     LEVELS,
     PARAMETER_KINDS,
@@ -19,11 +20,12 @@ from assistant.vocabulary import (
 
 
 def _number(value: float | Decimal) -> str:
-    return format(Decimal(str(value)).normalize(), "f")
+    """An amount as people read it (1,300 / 65万 / 约86.6万)."""
+    return money_text(Decimal(str(value)))
 
 
 def _percent(words: dict, value: float) -> str:
-    return words["percent"].format(value=_number(Decimal(str(value)) * 100))
+    return words["percent"].format(value=percent_text(value).rstrip("%"))
 
 
 def _by_level(words: dict, values: dict[str, float], level: str | None, render) -> str:

@@ -24,14 +24,17 @@ def test_every_fact_in_one_message_gives_the_estimate_at_once(assistant):
         "我是广州的职工医保，在职，在上海一家三甲医院住院花了5万，已经备案了，大概能报多少？"
     )
     assert "【估算】广州职工医保（在职），三级医院" in text
-    assert "减去起付线1,000.00元" in text and "乘以报销比例80%" in text
-    assert "医保基金大约支付29,400.00～39,200.00元" in text
+    assert "减去起付线1,000元" in text and "乘以报销比例80%，得29,400～39,200元" in text
+    assert "医保基金估计支付约2.9万～3.9万元" in text
+    assert ".00元" not in text and len(text.split("\n")) <= 12
     assert "看上海的目录" in text and "看广州的政策" in text
     cards = [m["custom"]["data"] for m in chat.last if "custom" in m]
     assert cards and cards[0]["fund"] == ["29400.00", "39200.00"]
     # corrections recompute with the rest kept
     assert "【估算】广州职工医保（退休），三级医院" in chat("其实我退休了")
     assert "【估算】广州职工医保（退休），二级医院" in chat("不对，是二级医院")
+    assert "减去目录外自费8,000元，政策范围内费用4.2万元" in chat("其中自费药8000")
+    assert "总费用12万元" in chat("总共是12万")
 
 
 def test_the_form_asks_what_is_missing_one_question_at_a_time(assistant):
@@ -48,8 +51,8 @@ def test_the_form_asks_what_is_missing_one_question_at_a_time(assistant):
     assert "住院起付线" in chat("两万多")  # 南京's resident numbers are not known
     assert "住院报销比例" in chat("不知道")
     result = chat("不知道")
-    assert "你说的是“两万多”，按20,000.00元算" in result
-    assert "缺少起付线、报销比例，算不出医保支付的金额" in result
+    assert "你说的是“两万多”，按2万元算" in result
+    assert "缺少起付线、报销比例，算不出医保支付多少" in result
 
 
 def test_the_users_own_figures_are_used_and_said_to_be_theirs(assistant):
@@ -57,8 +60,8 @@ def test_the_users_own_figures_are_used_and_said_to_be_theirs(assistant):
     chat("我是拉萨的职工，退休了，在成都三级医院住院花了3万，长期居住备案，能报多少")
     chat("1000元")
     result = chat("80%")
-    assert "起付线1,000.00元（你提供的数字）" in result
-    assert "医保基金大约支付23,200.00元" in result
+    assert "起付线1,000元、报销比例80%（你提供的数字）" in result
+    assert "医保基金估计支付约2.3万元" in result
 
 
 def test_cancel_stops_the_form(assistant):
@@ -82,4 +85,24 @@ def test_the_total_with_other_numbers_around_it_is_read_right(assistant):
         chat(answer)
     result = chat("2023年住了10天，5万，自费2000")
     assert "【估算】广州职工医保（在职），三级医院" in result
-    assert "总费用：50,000.00元" in result and "2,000.00" in result
+    assert "总费用5万元" in result and "目录外自费2,000元" in result
+
+
+def test_the_users_own_figures_need_no_place(assistant):
+    chat = Conversation(assistant)
+    result = chat(
+        "退休职工，异地安置备案，外省二级医院住院8万，我们那起付线800、比例85%，能报多少"
+    )
+    assert "在哪里参保" not in result and "不太确定" not in result
+    # (80000 - 800) x 85% = 67320
+    assert "得67,320元" in result and "医保基金估计支付约6.7万元" in result
+    assert "（你提供的数字）" in result
+
+
+def test_any_city_or_county_answers_the_place_question(assistant):
+    for place in ("洛阳", "温州", "赣州", "河南洛阳", "昆山"):
+        chat = Conversation(assistant)
+        assert "在哪里参保" in chat("帮我算算能报多少")
+        answer = chat(place)
+        assert "职工医保，还是城乡居民医保" in answer, (place, answer)
+        assert "不在我能回答的范围" not in answer

@@ -18,7 +18,10 @@ def ask(assistant, *messages):
 @pytest.mark.parametrize(
     "city, expected",
     [
-        ("广州", "【广州·职工医保（退休）·住院】起付线（每次住院）1000元；报销比例86%"),
+        (
+            "广州",
+            "【广州·职工医保（退休）·住院】起付线（每次住院）1,000元；报销比例86%",
+        ),
         ("武汉", "【武汉·职工医保（退休）·住院】"),
         ("西安", "【西安·职工医保（退休）·住院】"),
         ("杭州", "【杭州·职工医保（退休）·住院】"),
@@ -54,7 +57,8 @@ def test_follow_ups_switch_status_and_place(assistant):
     )
     assert "报销比例86%" in first
     assert (
-        "【广州·职工医保（在职）·住院】起付线（每次住院）1000元；报销比例80%" in working
+        "【广州·职工医保（在职）·住院】起付线（每次住院）1,000元；报销比例80%"
+        in working
     )
     assert "【北京·职工医保（在职）·住院】" in beijing
 
