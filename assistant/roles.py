@@ -218,8 +218,9 @@ def _one_place(
     names = {_PLACE_SUFFIX.sub("", text[start:end]) for start, end in spans}
     if len(names) != 1 and len(_groups(text, spans)) != 1:
         return roles
-    if ROLE_INSURED in roles and ROLE_TREATMENT not in roles:
-        return [r or ROLE_INSURED for r in roles]
+    if ROLE_INSURED in roles:
+        # one place is not both: where one is insured, not a trip (在常州上班…回常州报)
+        return [ROLE_INSURED if r in (None, ROLE_TREATMENT) else r for r in roles]
     if all(r is None for r in roles) and _ELSEWHERE.search(text):
         return [ROLE_INSURED] * len(roles)
     return roles

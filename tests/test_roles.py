@@ -57,7 +57,7 @@ def roles(text, *names):
         # enrolling somewhere: the insured place
         ("外地户口能在深圳交医保吗", ["深圳"], [INS]),
         ("我能在南京参加居民医保吗", ["南京"], [INS]),
-        ("我在厦门打工想自己交医保，能在厦门交吗", ["厦门", "厦门"], [TRT, INS]),
+        ("我在厦门打工想自己交医保，能在厦门交吗", ["厦门", "厦门"], [INS, INS]),
         ("之前在上海办的备案怎么取消", ["上海"], [TRT]),
         # a follow-up that names the role it changes
         ("参保地换成苏州呢", ["苏州"], [INS]),
@@ -145,6 +145,11 @@ def test_one_mention_alone():
             [INS, INS],
         ),
         ("苏州的天气怎么样", ["苏州"], [None]),  # no word of care elsewhere
+        (
+            "在常州上班,回老家住院,请问可以回常州报医保吗",
+            ["常州", "常州"],
+            [INS, INS],
+        ),
     ],
 )
 def test_one_place_in_a_question_about_care_elsewhere_is_the_insured_one(
