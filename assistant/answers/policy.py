@@ -28,7 +28,12 @@ MATERIALS = "materials"
 POLICY_DOCUMENT = "policy_document"
 MAX_STEPS = 3
 MAX_LOCAL_FACTS = 1
-MAX_BUTTONS = 4
+MAX_BUTTONS = 5
+# a question that does not ask how (能不能, or no point at all) gets the first steps
+# only; the 怎么办理 button gives them all
+BRIEF_FACETS = (None, "possible")
+BRIEF_STEPS = 2
+HOW = "how"
 MAX_LENGTH = 280  # characters of a policy answer, fitting a phone screen
 # facets whose answer shows the places' own rules (their channels, local rules)
 LOCAL_FACETS = ("how", "where")
@@ -117,6 +122,8 @@ def follow_up_buttons(
     facets = [f for f in kb.facets.facets_of(topic.id) if f != unit.facet]
     if topic.materials_topic and unit.facet != MATERIALS:
         facets.insert(0, MATERIALS)
+    if unit.facet in BRIEF_FACETS and len(unit.steps) > BRIEF_STEPS:
+        facets.insert(0, HOW)
     for facet in dict.fromkeys(facets):
         buttons.append(
             {
@@ -258,6 +265,8 @@ def compose(
     used = [kb.facts[f] for f in unit.facts]
     lines: list[str] = []
     direct, steps = unit.direct, list(unit.steps[:MAX_STEPS])
+    if facet in BRIEF_FACETS:
+        steps = steps[:BRIEF_STEPS]  # not asked how: the rest behind 怎么办理
     if where == LOCAL and answering.id in kb.facets.elsewhere_only:
         direct, steps = "", []  # the case sentence says it: a local visit
     local: list[Fact] = []
