@@ -63,10 +63,11 @@ def to_simplified(text: str) -> str:
 
 # A paragraph (as people write on Q&A sites) tells a story and then asks. Read whole,
 # the story drowns the question: the intent classifier, trained on short phrasings,
-# grows unsure (nlu_fallback) or picks the topic of the story. Measured on 24
-# paragraphs of 100-150 characters with a 200-character story put before each: 3
+# grows unsure (nlu_fallback) or picks the topic of the story. Measured with one
+# model on 24 paragraphs of 100-150 characters (tests/long_questions.yml): 16
 # understood when read whole, 21 when read as the question and the clauses just
-# before it (up to FOCUS_WINDOW characters). Messages up to FOCUS_ABOVE characters are
+# before it (up to FOCUS_WINDOW characters); with a 200-character story put before
+# each, 2 and 21. Messages up to FOCUS_ABOVE characters are
 # read whole (every training phrasing but the paragraphs is that short).
 FOCUS_ABOVE = 60
 FOCUS_WINDOW = 60
