@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import to_simplified
+
 _DOMAIN = re.compile(
     "医保|医疗|保险|社保|农合|农村合作|报销|报账|备案|报备|结算|刷卡|卡|参保|缴费|交费|断缴|"
     "医院|住院|门诊|看病|就医|就诊|治病|急诊|抢救|转诊|转院|手术|化疗|透析|生孩子|生育|"
@@ -21,10 +23,4 @@ _DOMAIN = re.compile(
 def about_insurance(text: str) -> bool:
     """Whether the text (in simplified or traditional characters) has any word of the
     medical-insurance domain."""
-    return bool(_DOMAIN.search(_simplified(text or "")))
-
-
-def _simplified(text: str) -> str:
-    import jionlp  # already loaded for the region data; converts 醫保 to 医保
-
-    return jionlp.tra2sim(text, mode="char")
+    return bool(_DOMAIN.search(to_simplified(text or "")))

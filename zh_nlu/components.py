@@ -1,5 +1,6 @@
-"""Rasa NLU components for Chinese: a fingerprinted jieba tokenizer and the domain
-entity extractor that runs the project's spaCy pipeline."""
+"""Rasa NLU components for Chinese: traditional characters made simplified, a
+fingerprinted jieba tokenizer and the domain entity extractor that runs the
+project's spaCy pipeline."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant import text as text_module
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
 from assistant.roles import region_roles
+from assistant.text import question_focus, to_simplified
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
@@ -56,6 +59,57 @@ def _fingerprint_files(paths: list[Path]) -> str:
 
 
 @DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class SimplifiedChinese(GraphComponent):
+    """Rewrites each message's text in simplified characters (OpenCC), first in the
+    pipeline: the tokenizer, the entity rules, the intent classifier and, through the
+    parsed message's text, the actions all read simplified text. The conversion is
+    character for character, so entity offsets hold for the text the actions get."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SimplifiedChinese:
+        """No state: the conversion tables come with OpenCC."""
+        return cls()
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Packages the component needs."""
+        return ["opencc"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the conversion (or OpenCC, a required package) changes."""
+        return _fingerprint_files([Path(text_module.__file__)])
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Simplify the text of each incoming message."""
+        for message in messages:
+            _simplify(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Simplify the training examples too (some are written in traditional)."""
+        for example in training_data.training_examples:
+            _simplify(example)
+        return training_data
+
+
+def _simplify(message: Message) -> None:
+    text = message.get(TEXT)
+    if isinstance(text, str) and not text.startswith("/"):  # not a button payload
+        simple = to_simplified(text)
+        if simple != text:
+            message.set(TEXT, simple, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
 class DomainJiebaTokenizer(JiebaTokenizer):
@@ -64,19 +118,37 @@ class DomainJiebaTokenizer(JiebaTokenizer):
     Rasa's JiebaTokenizer fingerprints only its config, so an edited dictionary would
     not invalidate the training cache; this one retrains when a dictionary changes.
     It also drops whitespace tokens, which jieba keeps and Rasa cannot align.
+
+    The intent classifier reads these tokens. Of a long message written as a paragraph
+    (a story, then the question), only the tokens of its question sentences are kept
+    (assistant.text.question_focus), so the classifier reads the question much as it
+    would a short one; the text itself, and the entities found in all of it, stay
+    whole.
     """
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Fingerprint of every file in the dictionary folder."""
+        """Fingerprint of every file in the dictionary folder and of the focus."""
         path = config.get("dictionary_path")
-        if not path:
-            return None
-        return _fingerprint_files([p for p in Path(path).glob("*") if p.is_file()])
+        files = [Path(text_module.__file__)]
+        if path:
+            files += [p for p in Path(path).glob("*") if p.is_file()]
+        return _fingerprint_files(files)
 
     def tokenize(self, message: Message, attribute: str) -> list[Any]:
-        """Jieba tokens without whitespace-only tokens."""
-        return [t for t in super().tokenize(message, attribute) if t.text.strip()]
+        """Jieba tokens without whitespace-only tokens; of a long text, those of its
+        question sentences."""
+        tokens = [t for t in super().tokenize(message, attribute) if t.text.strip()]
+        if attribute != TEXT:
+            return tokens
+        text = message.get(TEXT) or ""
+        spans = question_focus(text)
+        if spans == [(0, len(text))]:
+            return tokens
+        focused = [
+            t for t in tokens if any(s <= t.start and t.end <= e for s, e in spans)
+        ]
+        return focused or tokens
 
 
 @DefaultV1Recipe.register(
