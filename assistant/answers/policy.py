@@ -278,6 +278,7 @@ def compose(
     parameters: list[Parameter] = []
     if facet in PARAMETER_FACETS:
         lines, parameters = insured_parameters(kb, gazetteer, answering, case)
+        lines = lines[:1]  # the person's own group; the estimate shows the rest
         if case.hospital and answering.needs_local:
             city = gazetteer.regions[case.hospital.city].short
             lines.insert(0, hospital_line(kb, case.hospital, city))
@@ -295,6 +296,9 @@ def compose(
     fixed = len(case_text) + len(direct) + len(basis) + len(local_text)
     while steps and fixed + len(_numbered(steps)) > MAX_LENGTH:
         steps.pop()  # a phone screen: the last steps give way first
+    if fixed > MAX_LENGTH and lines:
+        # the place's own numbers are the answer: the general sentence gives way
+        direct = ""
     arguments = {
         "case": case_text,
         "direct": direct,
