@@ -16,6 +16,7 @@ from actions.constants import (
     ENTITY_FACET,
     ENTITY_FILING_STATUS,
     ENTITY_HOSPITAL_LEVEL,
+    ENTITY_REGION,
     INTENT_INFORM,
     INTENT_MATERIALS,
     INTENT_NLU_FALLBACK,
@@ -66,6 +67,8 @@ CLARIFY_MIN_CONFIDENCE = 0.05
 # an uncertain question whose likeliest reading is at least this likely is answered
 # on that reading, with the other readings as buttons, instead of asked back
 ANSWER_MIN_CONFIDENCE = 0.3
+# ... or 20% when it names the person's places (the case makes it a question for us)
+ANSWER_MIN_CONFIDENCE_WITH_PLACES = 0.2
 MAX_BUTTONS = 5
 
 
@@ -381,8 +384,10 @@ class ActionClarify(Action):
             c.get("confidence", 0) for c in ranking if c.get("name") == name
         )
         text = tracker.latest_message.get("text") or ""
+        places = [e for e in entities if e.get("entity") == ENTITY_REGION]
+        needed = ANSWER_MIN_CONFIDENCE_WITH_PLACES if places else ANSWER_MIN_CONFIDENCE
         if (
-            confidence >= ANSWER_MIN_CONFIDENCE
+            confidence >= needed
             and guess.id != TOPIC_ESTIMATE
             and _top_intent(ranking) != INTENT_OUT_OF_SCOPE
             and (tracker.get_slot(SLOT_TOPIC) or about_insurance(text))

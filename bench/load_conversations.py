@@ -62,7 +62,12 @@ QUESTION_SCRIPTS: tuple[Script, ...] = (
         "card_then_retired_then_beijing",
         QUESTION,
         (
-            say("我的江苏医保卡到上海看病能直接刷吗", "能用", "江苏参保、在上海看病", CHANNEL),
+            say(
+                "我的江苏医保卡到上海看病能直接刷吗",
+                "能用",
+                "江苏参保、在上海看病",
+                CHANNEL,
+            ),
             say("那如果我是退休的呢", "能用", "以江苏医保部门答复为准"),
             say("换成北京呢", "能用", "以江苏医保部门", avoid=("【上海】",)),
         ),

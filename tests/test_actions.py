@@ -353,3 +353,22 @@ def test_an_uncertain_question_that_may_be_out_of_scope_is_asked_back():
     tracker = make_tracker("nlu_fallback", "外地药店的医保卡", ranking=ranking)
     messages, _ = run(ActionClarify(), tracker)
     assert messages[0]["response"] == UTTER_CLARIFY
+
+
+def test_an_uncertain_question_naming_the_places_is_answered_for_them():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_card_elsewhere", "confidence": 0.22},
+        {"name": "ask_transfer", "confidence": 0.12},
+    ]
+    tracker = make_tracker(
+        "nlu_fallback",
+        "我在常熟交的医保，到上海看病算不算跨省",
+        [region("320581", "insured"), region("310000", "treatment")],
+        ranking=ranking,
+    )
+    messages, _ = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert messages[0]["case"].startswith(
+        "你是江苏苏州（常熟）参保、在上海看病，属于跨省"
+    )

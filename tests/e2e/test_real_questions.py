@@ -16,12 +16,14 @@ from bench.real_questions import (
     questions,
 )
 
-IN_SCOPE_BAR = 0.0
-DECLINE_BAR = 0.0
-TURN_BAR = 0.0
-FALLBACK_CEILING = 1.0
-MEDIAN_CEILING = 1000
-LONGEST_CEILING = 10000
+# measured 2026-12-03 (bench.real_questions): 0.593, 0.973, 0.620, 0.093, 173, 319;
+# the margins allow for a model trained on another machine
+IN_SCOPE_BAR = 0.55
+DECLINE_BAR = 0.93
+TURN_BAR = 0.57
+FALLBACK_CEILING = 0.13
+MEDIAN_CEILING = 185
+LONGEST_CEILING = 340
 
 
 @pytest.fixture(scope="module")
