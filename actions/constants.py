@@ -44,6 +44,7 @@ ENTITY_FACET = "facet"
 # intents
 INTENT_INFORM = "inform"
 INTENT_PARAMETERS = "ask_parameters"
+INTENT_ESTIMATE = "ask_estimate"
 INTENT_NLU_FALLBACK = "nlu_fallback"
 INTENT_OUT_OF_SCOPE = "out_of_scope"
 

@@ -21,6 +21,9 @@ from actions.constants import (
     ENTITY_INSURANCE_SCHEME,
     ENTITY_PERSON_STATUS,
     ENTITY_REGION,
+    INTENT_ESTIMATE,
+    INTENT_NLU_FALLBACK,
+    INTENT_PARAMETERS,
     ROLE_INSURED,
     SLOT_ESTIMATE_DEDUCTIBLE,
     SLOT_ESTIMATE_FILING,
@@ -66,6 +69,9 @@ from assistant.vocabulary import SCHEME_EMPLOYEE, SCHEME_RESIDENT, STATUSES
 
 logger = logging.getLogger(__name__)
 
+# a message that asks something of its own
+_QUESTION = re.compile(r"(吗|么|怎么|如何|能不能|可不可以|是否|？|\?)")
+
 # Intents that do something else than answer the form's question.
 NOT_ANSWERS = {"cancel", "greet", "goodbye", "thank", "bot_challenge", "help"}
 
@@ -79,6 +85,17 @@ def _asked(tracker: Tracker, slot: str, understood: Any = None) -> bool:
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     return understood is not None or not (
         intent.startswith("ask_") or intent in NOT_ANSWERS
+    )
+
+
+def _is_digression(tracker: Tracker) -> bool:
+    """A policy question in the middle of the form ("江苏医保在上海住院能直接结算吗"):
+    the rules answer it, so the form takes nothing from it."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if not _QUESTION.search(text_of(tracker)):
+        return False  # an answer, a button's words ("转诊备案")
+    return intent == INTENT_NLU_FALLBACK or (
+        intent.startswith("ask_") and intent not in (INTENT_ESTIMATE, INTENT_PARAMETERS)
     )
 
 
@@ -136,6 +153,8 @@ class ValidateEstimateForm(FormValidationAction):
         """Figures stated by name and the treatment place (a place named as such, or a
         hospital's city) are set whatever was asked; then the usual extraction and
         validation of the form's own slots."""
+        if _place_answer(tracker) is None and _is_digression(tracker):
+            return []  # a question of its own: the rules answer it, then the form asks again
         side = figures_from_text(text_of(tracker))
         treatment = None if _place_answer(tracker) else _treatment_place(tracker)
         if treatment and treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
@@ -154,6 +173,8 @@ class ValidateEstimateForm(FormValidationAction):
         place = _place_answer(tracker)
         if place is not None:
             return {SLOT_REGION_INSURED: place.code}
+        if _is_digression(tracker):
+            return {}  # a question of its own: answered first, its places with it
         regions = entities_named(tracker, ENTITY_REGION)
         if not regions:
             return (

@@ -438,3 +438,14 @@ def test_a_place_answering_the_place_question_is_not_also_the_treatment_place():
     _, slots = run(ValidateEstimateForm(), tracker)
     assert slots[SLOT_REGION_INSURED] == "410300"
     assert SLOT_REGION_TREATMENT not in slots
+
+
+def test_a_question_of_its_own_in_the_form_takes_nothing_from_it():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "江苏医保在上海住院能直接结算吗",
+        [{"entity": "region", "value": "320000", "role": "insured"}],
+        slots={"requested_slot": "region_insured"},
+    )
+    events, slots = run(ValidateEstimateForm(), tracker)
+    assert slots == {}  # the form lets go: the rules answer the question first

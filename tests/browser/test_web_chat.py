@@ -133,7 +133,7 @@ def test_wechat_window_estimate_card_elder_mode_and_copy(
     # 复制给家人 copies the answer as plain text
     page.get_by_role("button", name="复制给家人").last.click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert "医保基金大约支付" in copied and "<" not in copied
+    assert "医保基金估计支付" in copied and "<" not in copied
     # elder-friendly mode: one tap, larger text
     before = page.locator(".yy-bubble").last.evaluate(
         "b => parseFloat(getComputedStyle(b).fontSize)"
