@@ -12,15 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.constants import (
     ACTION_ANSWER,
-    ACTION_CLARIFY,
     ENTITY_FACET,
     ENTITY_FILING_STATUS,
     ENTITY_HOSPITAL_LEVEL,
-    ENTITY_REGION,
     INTENT_INFORM,
     INTENT_MATERIALS,
-    INTENT_NLU_FALLBACK,
-    INTENT_OUT_OF_SCOPE,
     INTENT_PARAMETERS,
     ROLE_TREATMENT,
     SLOT_FACET,
@@ -37,7 +33,6 @@ from actions.constants import (
     TOPIC_ESTIMATE,
     UTTER_ASK_TOPIC,
     UTTER_CASE_ANSWER,
-    UTTER_CLARIFY,
     UTTER_OUT_OF_SCOPE,
     UTTER_PLACE_NOT_FOUND,
     UTTER_PLACE_NOT_FOUND_NO_MATCH,
@@ -62,25 +57,13 @@ from assistant.scope import about_insurance
 
 logger = logging.getLogger(__name__)
 
-CLARIFY_CANDIDATES = 3
-CLARIFY_MIN_CONFIDENCE = 0.05
-# an uncertain question whose likeliest reading is at least this likely is answered
-# on that reading, with the other readings as buttons, instead of asked back
+# a statement's likeliest question is answered when it is at least half this likely
+# (the clarify action's bar for an uncertain question, actions/clarify.py)
 ANSWER_MIN_CONFIDENCE = 0.3
-# ... or 20% when it names the person's places (the case makes it a question for us)
-ANSWER_MIN_CONFIDENCE_WITH_PLACES = 0.2
 MAX_BUTTONS = 5
 
 
-def _top_intent(ranking: list[dict[str, Any]]) -> str | None:
-    """The likeliest intent other than the fallback."""
-    for candidate in ranking:
-        if candidate.get("name") != INTENT_NLU_FALLBACK:
-            return candidate.get("name")
-    return None
-
-
-def _places(
+def places_events(
     tracker: Tracker,
     entities: list[dict[str, Any]],
     insured_first: bool = False,
@@ -164,7 +147,7 @@ def _topic_for(kb: KnowledgeBase, tracker: Tracker) -> Topic | None:
     return kb.topic_for_intent(intent)
 
 
-def _ask_about_place(
+def ask_about_place(
     dispatcher: CollectingDispatcher, question: PlaceQuestion, topic: Topic | None
 ) -> list[EventType]:
     """Ask which place was meant (or say it was not found); remember the place's role
@@ -186,7 +169,7 @@ def _ask_about_place(
     return events + ([SlotSet(SLOT_TOPIC, topic.id)] if topic else [])
 
 
-def _without(
+def without_place(
     entities: list[dict[str, Any]], question: PlaceQuestion | None
 ) -> list[dict[str, Any]]:
     """The entities other than the place asked about."""
@@ -227,6 +210,18 @@ def _facet(tracker: Tracker, topic: Topic) -> str | None:
     return None
 
 
+def recomputed_estimate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, after_estimate: bool = False
+) -> list[EventType] | None:
+    """After an estimate, a correction (我说错了，我是退休的，比例95%) recomputes it,
+    whatever the message was classified as; None when there is nothing to recompute."""
+    if not (after_estimate or corrects_estimate(tracker)):
+        return None
+    *_, moved = places_events(tracker, tracker.latest_message.get("entities", []), True)
+    again = reestimate(dispatcher, tracker, moved)
+    return None if again is None else moved + again
+
+
 class ActionAnswer(Action):
     """Answer the latest question (or re-answer the topic after a follow-up)."""
 
@@ -244,16 +239,14 @@ class ActionAnswer(Action):
         if _off_topic(tracker):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
-        if corrects_estimate(tracker) or (
+        again = recomputed_estimate(
+            dispatcher,
+            tracker,
             _latest_intent(tracker) in (INTENT_INFORM, INTENT_PARAMETERS)
-            and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE
-        ):
-            *_, moved = _places(
-                tracker, tracker.latest_message.get("entities", []), True
-            )
-            again = reestimate(dispatcher, tracker, moved)
-            if again is not None:
-                return moved + again
+            and tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE,
+        )
+        if again is not None:
+            return again
         return answer(
             dispatcher, tracker, _topic_for(default_knowledge_base(), tracker)
         )
@@ -290,9 +283,9 @@ def answer(
     named = named_hospital(
         entities, tracker.get_slot(SLOT_REGION_TREATMENT), kb, gazetteer
     )
-    insured, treatment, events = _places(
+    insured, treatment, events = places_events(
         tracker,
-        _without(entities, question),
+        without_place(entities, question),
         bool(topic and topic.needs_local),
         named,
     )
@@ -304,7 +297,7 @@ def answer(
     )
     events += hospital_events
     if question and (question.found or topic is None):
-        return events + _ask_about_place(dispatcher, question, topic)
+        return events + ask_about_place(dispatcher, question, topic)
     if topic is None:
         dispatcher.utter_message(response=UTTER_ASK_TOPIC)
         return events
@@ -336,75 +329,5 @@ def answer(
         response=response, buttons=buttons[:MAX_BUTTONS], **composed.arguments
     )
     if question:  # a place not found: answered without it, then asked about
-        return events + _ask_about_place(dispatcher, question, topic)
+        return events + ask_about_place(dispatcher, question, topic)
     return events + [SlotSet(SLOT_TOPIC, topic.id), SlotSet(SLOT_FACET, facet)]
-
-
-class ActionClarify(Action):
-    """When understanding is uncertain, ask which topic was meant, with buttons; the
-    likeliest topic's direct answer is given with the question, marked as a guess."""
-
-    def name(self) -> str:
-        """Action name in the domain."""
-        return ACTION_CLARIFY
-
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[EventType]:
-        """Offer the likeliest topics as buttons, or decline if there are none."""
-        kb = default_knowledge_base()
-        gazetteer = default_gazetteer()
-        entities, question = check_places(
-            tracker.latest_message.get("entities", []), gazetteer
-        )
-        ranking = tracker.latest_message.get("intent_ranking", [])
-        topics = []
-        for candidate in ranking:
-            name = candidate.get("name")
-            topic = kb.topic_for_intent(name) if name != INTENT_NLU_FALLBACK else None
-            if topic is None or candidate.get("confidence", 0) < CLARIFY_MIN_CONFIDENCE:
-                continue
-            if any(topic is seen for _, seen in topics):
-                continue  # two intents of one topic: one button
-            topics.append((name, topic))
-            if len(topics) == CLARIFY_CANDIDATES:
-                break
-        events = _places(tracker, _without(entities, question))[2]
-        if question:  # the place first: without it no answer can be specific
-            topic = topics[0][1] if topics else None
-            return events + _ask_about_place(dispatcher, question, topic)
-        if not topics:
-            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
-            return []
-        name, guess = topics[0]
-        confidence = next(
-            c.get("confidence", 0) for c in ranking if c.get("name") == name
-        )
-        text = tracker.latest_message.get("text") or ""
-        places = [e for e in entities if e.get("entity") == ENTITY_REGION]
-        needed = ANSWER_MIN_CONFIDENCE_WITH_PLACES if places else ANSWER_MIN_CONFIDENCE
-        if (
-            confidence >= needed
-            and guess.id != TOPIC_ESTIMATE
-            and _top_intent(ranking) != INTENT_OUT_OF_SCOPE
-            and (tracker.get_slot(SLOT_TOPIC) or about_insurance(text))
-        ):
-            # The likeliest reading is answered; the others are a click away.
-            others = [
-                {
-                    "title": kb.facets.other_reading.format(title=t.title),
-                    "payload": f"/{n}",
-                }
-                for n, t in topics[1:]
-            ]
-            return answer(dispatcher, tracker, guess, others)
-        dispatcher.utter_message(
-            response=UTTER_CLARIFY,
-            title=guess.title,
-            direct=guess.direct,
-            buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
-        )
-        return events

@@ -24,6 +24,7 @@ from actions.constants import (
     SLOT_ESTIMATE_FILING,
     SLOT_ESTIMATE_PARTIAL_SELF,
     SLOT_ESTIMATE_RATIO,
+    SLOT_ESTIMATE_REDUCTION,
     SLOT_ESTIMATE_SELF_PAID,
     SLOT_ESTIMATE_TOTAL,
     SLOT_ESTIMATE_TOTAL_SAID,
@@ -82,6 +83,7 @@ FIELD_SLOTS = {
     form.TOTAL_SAID: SLOT_ESTIMATE_TOTAL_SAID,
     form.SELF_PAID: SLOT_ESTIMATE_SELF_PAID,
     form.PARTIAL_SELF: SLOT_ESTIMATE_PARTIAL_SELF,
+    form.REDUCTION: SLOT_ESTIMATE_REDUCTION,
 }
 
 
@@ -182,6 +184,9 @@ def _message_fills(tracker: Tracker) -> set[str]:
         filled.add(SLOT_ESTIMATE_FILING)
     if SLOT_ESTIMATE_TOTAL in figures:
         filled.add(SLOT_ESTIMATE_TOTAL)
+    own = {SLOT_ESTIMATE_DEDUCTIBLE, SLOT_ESTIMATE_RATIO}
+    if all(form.number(figures.get(s) or tracker.get_slot(s)) is not None for s in own):
+        filled |= set(FORM_SLOTS) - {SLOT_ESTIMATE_TOTAL}  # the user's own figures
     if parse_scheme(text) or re.search(r"职工|退休|在职", text):
         filled.add(SLOT_INSURANCE_SCHEME)
     return filled

@@ -36,11 +36,14 @@ from actions.constants import (
     SLOT_REGION_INSURED,
     SLOT_REGION_TREATMENT,
     SLOT_REQUESTED,
+    SLOT_TOPIC,
+    TOPIC_ESTIMATE,
     UNKNOWN_VALUE,
     UTTER_INVALID,
 )
 from actions.estimate import (
     LEVELS,
+    correction_slots,
     entities_named,
     figures_from_text,
     required_slots_for,
@@ -72,6 +75,15 @@ logger = logging.getLogger(__name__)
 # a message that asks something of its own
 _QUESTION = re.compile(r"(吗|么|怎么|如何|能不能|可不可以|是否|？|\?)")
 
+# The case details that the user's own figures make optional.
+OPTIONAL_DETAILS = (
+    SLOT_REGION_INSURED,
+    SLOT_INSURANCE_SCHEME,
+    SLOT_PERSON_STATUS,
+    SLOT_HOSPITAL_LEVEL,
+    SLOT_ESTIMATE_FILING,
+)
+
 # Intents that do something else than answer the form's question.
 NOT_ANSWERS = {"cancel", "greet", "goodbye", "thank", "bot_challenge", "help"}
 
@@ -82,6 +94,8 @@ def _asked(tracker: Tracker, slot: str, understood: Any = None) -> bool:
     digression, left for the rules to answer once the form lets go)."""
     if tracker.get_slot(SLOT_REQUESTED) != slot:
         return False
+    if understood is None and figures_from_text(text_of(tracker)):
+        return False  # figures named (起付线1000，比例90%) answer something else
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     return understood is not None or not (
         intent.startswith("ask_") or intent in NOT_ANSWERS
@@ -156,12 +170,40 @@ class ValidateEstimateForm(FormValidationAction):
         if _place_answer(tracker) is None and _is_digression(tracker):
             return []  # a question of its own: the rules answer it, then the form asks again
         side = figures_from_text(text_of(tracker))
+        if tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE:  # after an estimate
+            side = {**correction_slots(text_of(tracker)), **side}
         treatment = None if _place_answer(tracker) else _treatment_place(tracker)
         if treatment and treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
             side[SLOT_REGION_TREATMENT] = treatment
         events = [SlotSet(k, v) for k, v in side.items()]
         tracker = with_slots(tracker, events)
+        events += await self._case_details(tracker, domain)
+        tracker = with_slots(tracker, events)
         return events + await super().run(dispatcher, tracker, domain)
+
+    async def _case_details(
+        self, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """With the user's own deductible and ratio only the total is asked; the case
+        the message states (退休职工，异地安置备案，二级医院) is still kept, for the
+        estimate's header and for a later correction."""
+        required = required_slots_for(tracker)
+        if required and required != [SLOT_ESTIMATE_TOTAL]:
+            return []
+        quiet = CollectingDispatcher()  # a detail not understood is simply left out
+        events: list[EventType] = []
+        for slot in OPTIONAL_DETAILS:
+            if tracker.get_slot(slot) is not None or slot in required:
+                continue
+            found = await getattr(self, f"extract_{slot}")(quiet, tracker, domain)
+            if found.get(slot) is None:
+                continue
+            valid = getattr(self, f"validate_{slot}")(
+                found[slot], quiet, tracker, domain
+            )
+            if valid.get(slot) is not None:
+                events.append(SlotSet(slot, valid[slot]))
+        return events
 
     # extraction: what the latest message says for each slot
 

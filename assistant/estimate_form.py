@@ -22,6 +22,7 @@ from assistant.understand import (
     parse_ratio,
     stated_amounts,
     stated_ratio,
+    stated_reduction,
 )
 from assistant.vocabulary import SCHEME_EMPLOYEE, SCHEME_RESIDENT
 
@@ -39,6 +40,7 @@ TREATMENT = "treatment"
 TOTAL_SAID = "total_said"
 SELF_PAID = "self_paid"
 PARTIAL_SELF = "partial_self"
+REDUCTION = "reduction"  # percentage points the user says the ratio is lowered
 
 ASKED = (INSURED, SCHEME, STATUS, LEVEL, FILING, TOTAL)
 LEVELS = ("1", "2", "3")
@@ -65,22 +67,25 @@ def request_from(values: Mapping[str, Any], gazetteer: Gazetteer) -> Request | N
     level = values.get(LEVEL)
     filing = values.get(FILING)
     total = number(values.get(TOTAL))
-    if not (
-        (insured or own_figures(values))
+    if not total:
+        return None
+    # the user's own deductible and ratio need nothing else: the place, scheme,
+    # level and filing only choose the knowledge base's figures
+    if not own_figures(values) and not (
+        insured
         and scheme
         and level in LEVELS
         and filing in FILING_TYPES
-        and total
+        and (status or scheme != SCHEME_EMPLOYEE)
     ):
-        return None
-    if scheme == SCHEME_EMPLOYEE and not status:
         return None
     return Request(
         insured=insured,
-        scheme=scheme,
+        scheme=scheme if scheme in (SCHEME_EMPLOYEE, SCHEME_RESIDENT) else None,
         status=status,
-        level=f"l{level}",
-        filing=filing,
+        level=f"l{level}" if level in LEVELS else None,
+        filing=filing if filing in FILING_TYPES else None,
+        reduction=number(values.get(REDUCTION)),
         total=total,
         treatment=gazetteer.resolve(values.get(TREATMENT) or ""),
         said_total=values.get(TOTAL_SAID),
@@ -99,11 +104,11 @@ def required_fields(
     """The fields the estimate still depends on, in the order they are asked: the
     person's status only for 职工医保, the insured place only without the user's own
     deductible and ratio, and those two only where the knowledge base lacks them."""
+    if own_figures(values):  # their own numbers: only the total is still needed
+        return [] if number(values.get(TOTAL)) else [TOTAL]
     fields = list(ASKED)
     if values.get(SCHEME) == SCHEME_RESIDENT:
         fields.remove(STATUS)
-    if own_figures(values) and not values.get(INSURED):
-        fields.remove(INSURED)  # their own numbers: the place adds nothing
     request = request_from(values, gazetteer)
     if request is None:
         return fields
@@ -133,6 +138,9 @@ def figures_from_text(text: str) -> dict[str, str | None]:
     ratio = stated_ratio(text)
     if ratio is not None:
         found[RATIO] = str(ratio)
+    reduction = stated_reduction(text)
+    if reduction is not None:
+        found[REDUCTION] = str(reduction)
     return found
 
 
@@ -150,7 +158,13 @@ def corrections_from_text(text: str) -> dict[str, str | None]:
         )
         if value
     }
-    return {**found, **figures_from_text(text)} if said else {}
+    if not said:
+        return {}
+    total = said.amounts.get(TOTAL)
+    if total is not None:  # 其实是2万8: a total said without a cue
+        found[TOTAL] = str(total.value)
+        found[TOTAL_SAID] = said_if_approximate(total)
+    return {**found, **figures_from_text(text)}
 
 
 def ratio_answer(value: Any) -> Decimal | None:

@@ -41,7 +41,9 @@ _INSURED_AFTER = re.compile(
 )
 _TREATMENT_AFTER = re.compile(
     rf"^{_SUFFIX}(的)?(住院|看病|就医|就诊|治疗|看|医院|药店|买药|急诊|做手术|手术|门诊|"
-    r"三甲|三级|二级|定点|生孩子|生小孩|分娩|复查|检查|化疗|透析|开药|拿药)"
+    r"三甲|三级|二级|定点|生孩子|生小孩|分娩|复查|检查|化疗|透析|开药|拿药|"
+    # whether care there counts as 跨省: 昆山算跨省吗, 上海算不算异地
+    r"(算|属于|是不是|是否|算不算|属不属于)(跨省|异地|省内|外省|外地|本地))"
 )
 # Where the person works: a treatment place only if the sentence names no other.
 _WORKPLACE_AFTER = re.compile(rf"^{_SUFFIX}(工作|打工|上班|务工|打零工)")

@@ -158,7 +158,7 @@ _FILING = (
     (REFERRAL, r"转诊|转院|转到|医生让去|介绍过去"),
     (
         LONG_TERM,
-        r"长期|定居|安置|随子女|跟子女|跟儿子|跟女儿|常驻|常住|居住|派驻|外派|在那边工作|在当地工作|异地工作|养老",
+        r"长期|定居|安置|随子女|跟子女|跟儿子|跟女儿|常驻|常住|居住|派驻|外派|在那边工作|在当地工作|异地工作|养老|常年|住了(好|十|几|[0-9一二两三四五六七八九十])+年|住了很多年",
     ),
     (TEMPORARY, r"临时|自己去|专门去|自行|其他临时"),
 )
@@ -208,7 +208,13 @@ _AMOUNT_CUES = {
     "self_paid": r"目录外|全自费|自费部分|其中自费|自费药|自费项目|自费(?=[0-9０-９零一二两三四五六七八九十])",
     "partial_self": r"乙类先行自付|先行自付|乙类自付",
 }
-_RATIO_CUE = re.compile(r"(报销)?比例[是为有]?")
+_RATIO_CUE = re.compile(
+    r"(?:报销)?比例[是为有按]?|(?:能|可以)?报(?:销)?(?=\s*(?:[0-9]+(?:\.[0-9]+)?\s*[%％]|百分之|[一二三四五六七八九]成))"
+)
+# A reduction of the ratio the user states: 按降10个点算, 比例低10个百分点, 下调5%.
+_REDUCTION = re.compile(
+    r"(?:降|低|少|下调|减)(?:低|了|掉)?\s*([0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十]+)\s*(?:个)?(?:百分点|点|[%％])"
+)
 
 
 def stated_amounts(text: str) -> dict[str, Amount]:
@@ -244,6 +250,17 @@ def stated_ratio(text: str) -> Decimal | None:
     """A payment ratio the message states: 报销比例80%, 比例是八成."""
     match = _RATIO_CUE.search(text or "")
     return parse_ratio(text[match.end() : match.end() + 12]) if match else None
+
+
+def stated_reduction(text: str) -> Decimal | None:
+    """By how many percentage points the user says the ratio is lowered (按降10个点算):
+    at most 100."""
+    match = _REDUCTION.search(text or "")
+    if match is None:
+        return None
+    said = match.group(1)
+    points = Decimal(said) if said[0].isdigit() else Decimal(cn2an.cn2an(said, "smart"))
+    return points if 0 <= points <= 100 else None
 
 
 def says_unknown(text: str) -> bool:
@@ -304,11 +321,12 @@ class Correction:
     filing: str | None = None
     amounts: dict[str, Amount] = field(default_factory=dict)
     ratio: Decimal | None = None
+    reduction: Decimal | None = None  # percentage points the user says it is lowered
 
     def __bool__(self) -> bool:
         return any(
             (self.scheme, self.status, self.level, self.filing, self.amounts)
-        ) or (self.ratio is not None)
+        ) or (self.ratio is not None or self.reduction is not None)
 
 
 # A question, not a statement of one's case.
@@ -317,9 +335,27 @@ _QUESTION = re.compile(r"[吗嘛么呢？?]|怎么|如何|为什么|是否|能�
 
 # Words that mark a statement as a correction of the case just estimated.
 _CORRECTION_CUE = re.compile(
-    r"其实|不对|不是|错了|搞错|应该是|改成|换成|改为|实际上|其中"
+    r"其实|不对|不是|错了|搞错|应该是|改成|换成|改为|实际上|其中|更正|改一下|纠正"
 )
 _SHORT_STATEMENT = 10
+
+
+# A correction that is only an amount: 其实是2万8, 改一下，花的是6万5.
+_BARE_TOTAL = re.compile(
+    r"[\s，,。:：]*(?:一下)?[\s，,。:：]*(?:花的|总共|一共|总额)?(?:是|为)?"
+    rf"(?P<amount>[{_NUMERAL}wWkK]+(?:多)?\s*(?:元|块钱|块)?)[\s。！!]*"
+)
+
+
+def _bare_total(text: str) -> Amount | None:
+    """The amount a correction consists of, after its cue; None for anything else."""
+    match = _BARE_TOTAL.fullmatch(_CORRECTION_CUE.sub("", text, count=1))
+    if match is None:
+        return None
+    try:
+        return parse_amount(match.group("amount"))
+    except InvalidAmount:
+        return None
 
 
 def correction(text: str) -> Correction:
@@ -330,8 +366,15 @@ def correction(text: str) -> Correction:
     text = text or ""
     if _QUESTION.search(text):
         return Correction()
-    figures = Correction(amounts=stated_amounts(text), ratio=stated_ratio(text))
-    if not (_CORRECTION_CUE.search(text) or len(text) <= _SHORT_STATEMENT):
+    amounts = stated_amounts(text)
+    cued = bool(_CORRECTION_CUE.search(text))
+    if cued and not amounts:
+        said = _bare_total(text)  # 其实是2万8: the total
+        amounts = {"total": said} if said is not None else {}
+    figures = Correction(
+        amounts=amounts, ratio=stated_ratio(text), reduction=stated_reduction(text)
+    )
+    if not (cued or len(text) <= _SHORT_STATEMENT):
         return figures
     status = parse_status(text)
     return replace(

@@ -51,6 +51,7 @@ def make_tracker(
         "estimate_total_said": None,
         "estimate_self_paid": None,
         "estimate_partial_self": None,
+        "estimate_reduction": None,
         "estimate_deductible": None,
         "estimate_ratio": None,
     }

@@ -4,7 +4,8 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer import ActionAnswer, ActionClarify
+from actions.answer import ActionAnswer
+from actions.clarify import ActionClarify
 from actions.constants import (
     SLOT_FACET,
     SLOT_HOSPITAL,

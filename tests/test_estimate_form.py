@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from assistant import estimate_form as form
+from assistant.answers.estimate import compose_estimate
 
 LHASA = {
     form.INSURED: "540100",
@@ -22,8 +23,9 @@ OWN = {form.DEDUCTIBLE: "800", form.RATIO: "0.85"}
     [
         ({}, list(form.ASKED)),
         ({form.SCHEME: "resident"}, [f for f in form.ASKED if f != form.STATUS]),
-        # the user's own deductible and ratio: no place needed
-        (OWN, [f for f in form.ASKED if f != form.INSURED]),
+        # the user's own deductible and ratio: only the total is still needed
+        (OWN, [form.TOTAL]),
+        ({**OWN, form.TOTAL: "12000"}, []),
         ({**OWN, form.DEDUCTIBLE: "unknown"}, list(form.ASKED)),
         # 拉萨's numbers are not in the knowledge base: asked
         (LHASA, [*form.ASKED, form.DEDUCTIBLE, form.RATIO]),
@@ -32,6 +34,28 @@ OWN = {form.DEDUCTIBLE: "800", form.RATIO: "0.85"}
 )
 def test_required_fields(kb, gazetteer, values, expected):
     assert form.required_fields(values, kb, gazetteer) == expected
+
+
+def test_own_figures_and_a_total_are_a_request_on_their_own(kb, gazetteer):
+    request = form.request_from({**OWN, form.TOTAL: "12000"}, gazetteer)
+    assert request.scheme is None and request.level is None and request.filing is None
+    lines = "\n".join(compose_estimate(kb, gazetteer, request).lines)
+    # (12000 - 800) x 85% = 9520: the user's ratio, not lowered when no filing is said
+    assert "得9,520元" in lines and "不再下调" in lines and "None" not in lines
+    lowered = {**OWN, form.TOTAL: "12000", **form.figures_from_text("按降10个点算")}
+    request = form.request_from(lowered, gazetteer)
+    # (12000 - 800) x 75% = 8400
+    assert "得8,400元（按你说的降10个百分点）" in "\n".join(
+        compose_estimate(kb, gazetteer, request).lines
+    )
+
+
+def test_a_correction_that_is_only_an_amount_is_the_total():
+    assert form.corrections_from_text("其实是2万8")[form.TOTAL] == "28000"
+    assert form.corrections_from_text("改一下，花的是6万5")[form.TOTAL] == "65000"
+    said = form.corrections_from_text("更正一下，我退休了，比例是92%")
+    assert form.TOTAL not in said and said[form.RATIO] == "0.92"
+    assert form.corrections_from_text("不对，是二级医院") == {form.LEVEL: "2"}
 
 
 def test_own_figures_make_a_request_without_a_place(gazetteer):

@@ -29,6 +29,7 @@ from assistant.understand import (
     says_unknown,
     stated_amounts,
     stated_ratio,
+    stated_reduction,
     unnamed_amount,
 )
 
@@ -279,3 +280,12 @@ def test_a_correction_says_what_it_changes(text, changes):
     found.update({k: a.value for k, a in said.amounts.items()})
     assert found == changes
     assert bool(said) == bool(changes)
+
+
+def test_a_ratio_said_with_bao_and_a_reduction_said_in_points():
+    assert stated_ratio("起付线1500，报55%") == D("0.55")
+    assert stated_ratio("起付线按1200、比例按92%算") == D("0.92")
+    assert stated_ratio("报销不了") is None
+    assert stated_reduction("那按降10个点算，能报多少？") == D("10")
+    assert stated_reduction("比例低二十个百分点") == D("20")
+    assert stated_reduction("降到了80%") is None

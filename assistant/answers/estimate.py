@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.calculator import (
     FILE_BEFORE_DISCHARGE,
+    FILED,
     LOCAL,
     LONG_TERM,
     MANUAL_CLAIM,
@@ -41,10 +42,11 @@ class Request:
     """Everything the estimate needs, normalised."""
 
     insured: Region | None  # None: the user gave their own deductible and ratio
-    scheme: str  # employee / resident
-    level: str  # l1 / l2 / l3
-    filing: str  # a filing type of the calculator
+    scheme: str | None  # employee / resident; None only with the user's own figures
+    level: str | None  # l1 / l2 / l3; None only with the user's own figures
+    filing: str | None  # a filing type of the calculator; None: not said
     total: Decimal
+    reduction: Decimal | None = None  # percentage points the user says it is lowered
     status: str | None = None  # in_service / retired, for 职工医保
     treatment: Region | None = None
     said_total: str | None = None  # what the user said, when it was approximate
@@ -117,10 +119,45 @@ def rates_from(entries: dict[str, Parameter | None], level: str) -> Rates:
     )
 
 
-def filing_for(gazetteer: Gazetteer, request: Request) -> str:
+def filing_for(gazetteer: Gazetteer, request: Request) -> str | None:
     """Treated where insured counts as local whatever was said about filing."""
     case = Case(insured=request.insured, treatment=request.treatment)
     return LOCAL if scope(gazetteer, case) == LOCAL_SCOPE else request.filing
+
+
+def bill_for(request: Request, filing: str | None) -> Bill:
+    """The calculator's bill. The user's own ratio is taken as the one applied: it is
+    lowered only by the points they say (按降10个点算), or, where they named a
+    temporary filing, by the range the rules allow; an unsaid filing lowers nothing."""
+    reduction = request.reduction
+    if reduction is None and filing is None:
+        reduction = Decimal(0)
+    return Bill(
+        total=request.total,
+        filing=filing or FILED,
+        self_paid=request.self_paid or Decimal(0),
+        partial_self=request.partial_self or Decimal(0),
+        reduction_points=reduction,
+    )
+
+
+def _header(words: dict, request: Request, place: Region | None, filing) -> str:
+    """【估算】 and the case as far as it is known."""
+    who = "".join(
+        (
+            place.short if place else "",
+            words["scheme"].get(request.scheme or "", ""),
+            words["status"].get(request.status or "", ""),
+        )
+    )
+    parts = [
+        who,
+        words["hospital"].format(level=words["level"][request.level])
+        if request.level
+        else "",
+        words["filing"][filing] if filing else words["filing_unsaid"],
+    ]
+    return words["header"].format(case="，".join(p for p in parts if p))
 
 
 def _yuan(value: Decimal) -> str:
@@ -155,7 +192,9 @@ def _paid(words: dict, result: Estimate) -> str:
     return words["paid"].format(paid=money_text(paid[0], paid[-1], exact=True))
 
 
-def _ratio_line(words: dict, result: Estimate, insured: str) -> str:
+def _ratio_line(
+    words: dict, result: Estimate, insured: str, user_reduction: bool = False
+) -> str:
     rates = result.rates
     if not rates.has_ratio:
         return words["ratio_unknown"].format(insured=insured)
@@ -166,7 +205,7 @@ def _ratio_line(words: dict, result: Estimate, insured: str) -> str:
             points=format(max(reductions), "f"), insured=insured
         )
     elif reductions and reductions[0]:
-        reduced = words["reduced_known"].format(
+        reduced = words["reduced_user" if user_reduction else "reduced_known"].format(
             insured=insured, points=format(reductions[0], "f")
         )
     paid = _paid(words, result)
@@ -291,26 +330,14 @@ def compose_estimate(
     place, entries = parameters_for(kb, gazetteer, request)
     rates = request.user.apply(rates_from(entries, request.level))
     filing = filing_for(gazetteer, request)
-    bill = Bill(
-        total=request.total,
-        filing=filing,
-        self_paid=request.self_paid or Decimal(0),
-        partial_self=request.partial_self or Decimal(0),
-    )
-    result = estimate(bill, rates, limits(kb))
+    result = estimate(bill_for(request, filing), rates, limits(kb))
     insured = request.insured.short if request.insured else words["insured_unknown"]
     treatment = (
         request.treatment.short if request.treatment else words["treatment_unknown"]
     )
     said = request.said_total
     lines = [
-        words["header"].format(
-            insured=place.short if place else "",
-            scheme=words["scheme"][request.scheme],
-            status=words["status"].get(request.status or "", ""),
-            level=words["level"][request.level],
-            filing=words["filing"][filing],
-        ),
+        _header(words, request, place, filing),
         words["total"].format(
             total=_yuan(request.total),
             approx=words["approx"].format(said=said, total=_yuan(request.total))
@@ -319,7 +346,7 @@ def compose_estimate(
         ),
         _catalogue_line(words, request, result),
         _deductible_line(words, request, entries, rates, result, insured),
-        _ratio_line(words, result, insured),
+        _ratio_line(words, result, insured, request.reduction is not None),
         _cap_line(words, result),
     ]
     if result.fund is None:

@@ -1,0 +1,121 @@
+"""The clarify action: when understanding is uncertain, the likeliest reading is
+answered (the others as buttons), or the likeliest readings are offered as buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import (
+    ANSWER_MIN_CONFIDENCE,
+    answer,
+    ask_about_place,
+    places_events,
+    recomputed_estimate,
+    without_place,
+)
+from actions.constants import (
+    ACTION_CLARIFY,
+    ENTITY_REGION,
+    INTENT_NLU_FALLBACK,
+    INTENT_OUT_OF_SCOPE,
+    SLOT_TOPIC,
+    TOPIC_ESTIMATE,
+    UTTER_CLARIFY,
+    UTTER_OUT_OF_SCOPE,
+)
+from assistant.conversation import check_places
+from assistant.knowledge.loader import default_knowledge_base
+from assistant.places import default_gazetteer
+from assistant.scope import about_insurance
+
+CLARIFY_CANDIDATES = 3
+CLARIFY_MIN_CONFIDENCE = 0.05
+# an uncertain question whose likeliest reading is at least ANSWER_MIN_CONFIDENCE
+# likely is answered on that reading, with the others as buttons, instead of asked
+# back; at least this likely when it names the person's places
+ANSWER_MIN_CONFIDENCE_WITH_PLACES = 0.2
+
+
+def _top_intent(ranking: list[dict[str, Any]]) -> str | None:
+    """The likeliest intent other than the fallback."""
+    for candidate in ranking:
+        if candidate.get("name") != INTENT_NLU_FALLBACK:
+            return candidate.get("name")
+    return None
+
+
+class ActionClarify(Action):
+    """When understanding is uncertain, ask which topic was meant, with buttons; the
+    likeliest topic's direct answer is given with the question, marked as a guess."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return ACTION_CLARIFY
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        """Offer the likeliest topics as buttons, or decline if there are none."""
+        again = recomputed_estimate(dispatcher, tracker)
+        if again is not None:
+            return again
+        kb = default_knowledge_base()
+        gazetteer = default_gazetteer()
+        entities, question = check_places(
+            tracker.latest_message.get("entities", []), gazetteer
+        )
+        ranking = tracker.latest_message.get("intent_ranking", [])
+        topics = []
+        for candidate in ranking:
+            name = candidate.get("name")
+            topic = kb.topic_for_intent(name) if name != INTENT_NLU_FALLBACK else None
+            if topic is None or candidate.get("confidence", 0) < CLARIFY_MIN_CONFIDENCE:
+                continue
+            if any(topic is seen for _, seen in topics):
+                continue  # two intents of one topic: one button
+            topics.append((name, topic))
+            if len(topics) == CLARIFY_CANDIDATES:
+                break
+        events = places_events(tracker, without_place(entities, question))[2]
+        if question:  # the place first: without it no answer can be specific
+            topic = topics[0][1] if topics else None
+            return events + ask_about_place(dispatcher, question, topic)
+        if not topics:
+            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
+            return []
+        name, guess = topics[0]
+        confidence = next(
+            c.get("confidence", 0) for c in ranking if c.get("name") == name
+        )
+        text = tracker.latest_message.get("text") or ""
+        places = [e for e in entities if e.get("entity") == ENTITY_REGION]
+        needed = ANSWER_MIN_CONFIDENCE_WITH_PLACES if places else ANSWER_MIN_CONFIDENCE
+        if (
+            confidence >= needed
+            and guess.id != TOPIC_ESTIMATE
+            and _top_intent(ranking) != INTENT_OUT_OF_SCOPE
+            and (tracker.get_slot(SLOT_TOPIC) or about_insurance(text))
+        ):
+            # The likeliest reading is answered; the others are a click away.
+            others = [
+                {
+                    "title": kb.facets.other_reading.format(title=t.title),
+                    "payload": f"/{n}",
+                }
+                for n, t in topics[1:]
+            ]
+            return answer(dispatcher, tracker, guess, others)
+        dispatcher.utter_message(
+            response=UTTER_CLARIFY,
+            title=guess.title,
+            direct=guess.direct,
+            buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
+        )
+        return events
