@@ -40,7 +40,7 @@ from actions.constants import (
     UTTER_WHICH_PLACE,
 )
 from actions.estimate import corrects_estimate, reestimate
-from assistant.answers.policy import compose
+from assistant.answers.policy import case_sentence, compose
 from assistant.case import Case
 from assistant.conversation import (
     PlaceQuestion,
@@ -48,12 +48,13 @@ from assistant.conversation import (
     named_hospital,
     resolve_regions,
 )
-from assistant.facets import facet_of
+from assistant.facets import facet_of, narrower_topic
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
 from assistant.people import patient_of
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance
+from assistant.understand import implied_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -277,6 +278,9 @@ def answer(
     `alternatives` are buttons for other readings of an uncertain question."""
     kb = default_knowledge_base()
     gazetteer = default_gazetteer()
+    if topic is not None:  # 跨市的合作医疗: the 省内 question, not 新农合 in general
+        narrower = narrower_topic(tracker.latest_message.get("text") or "", topic.id)
+        topic = kb.topics[narrower] if narrower else topic
     entities, question = check_places(
         tracker.latest_message.get("entities", []), gazetteer
     )
@@ -298,18 +302,29 @@ def answer(
     events += hospital_events
     if question and (question.found or topic is None):
         return events + ask_about_place(dispatcher, question, topic)
-    if topic is None:
-        dispatcher.utter_message(response=UTTER_ASK_TOPIC)
-        return events
     text = tracker.latest_message.get("text") or ""
     patient = patient_of(text) or tracker.get_slot(SLOT_PATIENT)
     if patient != tracker.get_slot(SLOT_PATIENT):
         events.append(SlotSet(SLOT_PATIENT, patient))
+    if topic is None:  # a statement of the case: say it back, ask what they want
+        said = case_sentence(
+            kb,
+            gazetteer,
+            Case(
+                insured=gazetteer.resolve(insured or ""),
+                treatment=gazetteer.resolve(treatment or ""),
+                patient=patient,
+            ),
+        )
+        dispatcher.utter_message(
+            response=UTTER_ASK_TOPIC, case=said or kb.case_text["noted"]
+        )
+        return events
     context = Case(
         insured=gazetteer.resolve(insured or ""),
         treatment=gazetteer.resolve(treatment or ""),
         filing_status=tracker.get_slot(SLOT_FILING_STATUS),
-        scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME),
+        scheme=tracker.get_slot(SLOT_INSURANCE_SCHEME) or implied_scheme(text),
         status=tracker.get_slot(SLOT_PERSON_STATUS),
         level=f"l{level}" if level else None,
         hospital=hospital,

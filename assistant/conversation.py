@@ -78,7 +78,8 @@ def resolve_regions(
     A hospital the message names is the treatment place (unless the message names
     another one with that role); a region without a role is then the insured place,
     unless it is the hospital's own city. A place the message only compares with
-    ("为什么比在南京低") changes neither place.
+    ("为什么比在南京低") changes neither place, nor does one already in the case named
+    without a role.
     """
     by_role: dict[str | None, list[Region]] = {}
     for entity in merge_nested_places(entities, gazetteer):
@@ -91,7 +92,12 @@ def resolve_regions(
 
     new_insured = most_specific(by_role.get(ROLE_INSURED, []))
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
-    unspecified = most_specific(by_role.get(None, []))
+    # a place already in the case, named without a role ("比例按上海还是按哈尔滨"),
+    # keeps the role it has
+    known = {insured, treatment} - {None}
+    unspecified = most_specific(
+        [r for r in by_role.get(None, []) if r.code not in known]
+    )
     if hospital is not None:
         in_city = [
             r

@@ -1,5 +1,7 @@
-"""The precise point a question asks about its topic (its facet): rules over the
-simplified text, read from assistant/facets.yml. Pure functions, no Rasa."""
+"""The precise point a question asks about its topic (its facet), and the narrower
+topic a broad one gives way to when the question names it (转院 in a 新农合 question
+is a referral question): rules over the simplified text, read from
+assistant/facets.yml. Pure functions, no Rasa."""
 
 from __future__ import annotations
 
@@ -40,3 +42,23 @@ def facet_of(text: str) -> str | None:
 def facets_of(text: str) -> list[str]:
     """Every facet the text matches, in the lexicon's order."""
     return [facet for facet, pattern in _patterns() if pattern.search(text or "")]
+
+
+@functools.cache
+def _narrower(
+    path: Path = FACETS_FILE,
+) -> tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        (re.compile(rule["words"]), rule["topic"], frozenset(rule["from"]))
+        for rule in data.get("narrower", [])
+    )
+
+
+def narrower_topic(text: str, topic_id: str) -> str | None:
+    """The narrower topic the question names instead of a broad one (跨市的合作医疗 is
+    about 省内 care, not 新农合 in general); None when it names none."""
+    for words, narrower, broad in _narrower():
+        if topic_id in broad and words.search(text or ""):
+            return narrower
+    return None

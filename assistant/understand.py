@@ -148,6 +148,18 @@ def parse_scheme(text: str) -> str | None:
     return None
 
 
+def implied_scheme(text: str) -> str | None:
+    """The scheme a question implies without naming it: a job left (辞职, 离职, 单位停
+    缴) is 职工医保; 新农合 and 居民医保 are the residents' scheme."""
+    if re.search(r"新农合|农合|居民医保|城乡居民|农村医保|农村合作医疗", text or ""):
+        return SCHEME_RESIDENT
+    if re.search(
+        r"职工|辞职|离职|辞工|失业|换工作|单位(停|不)|公司(停|不)", text or ""
+    ):
+        return SCHEME_EMPLOYEE
+    return None
+
+
 _FILING = (
     (
         MANUAL_CLAIM,
@@ -160,7 +172,7 @@ _FILING = (
         LONG_TERM,
         r"长期|定居|安置|随子女|跟子女|跟儿子|跟女儿|常驻|常住|居住|派驻|外派|在那边工作|在当地工作|异地工作|养老|常年|住了(好|十|几|[0-9一二两三四五六七八九十])+年|住了很多年",
     ),
-    (TEMPORARY, r"临时|自己去|专门去|自行|其他临时"),
+    (TEMPORARY, r"临时|自己(跑)?去|专门去|自行|其他临时"),
 )
 # Only in an answer to "which filing?": words any question may contain.
 _ANSWER_TEMPORARY = r"去看病|看病|求医|就医|其他|探亲|旅游"
@@ -338,6 +350,8 @@ _CORRECTION_CUE = re.compile(
     r"其实|不对|不是|错了|搞错|应该是|改成|换成|改为|实际上|其中|更正|改一下|纠正"
 )
 _SHORT_STATEMENT = 10
+# A statement about oneself (我没备案，自己跑去外省看的) corrects the case too.
+_FIRST_PERSON = re.compile(r"^(我|我们|俺)(是|没|已经|当时|其实|在|也)")
 
 
 # A correction that is only an amount: 其实是2万8, 改一下，花的是6万5.
@@ -374,7 +388,7 @@ def correction(text: str) -> Correction:
     figures = Correction(
         amounts=amounts, ratio=stated_ratio(text), reduction=stated_reduction(text)
     )
-    if not (cued or len(text) <= _SHORT_STATEMENT):
+    if not (cued or len(text) <= _SHORT_STATEMENT or _FIRST_PERSON.match(text)):
         return figures
     status = parse_status(text)
     return replace(

@@ -103,6 +103,7 @@ def test_a_statement_without_any_topic_asks_what_to_know():
     tracker = make_tracker("inform", "我在苏州", [region("320500", "treatment")])
     messages, slots = run(ActionAnswer(), tracker)
     assert messages[0]["response"] == UTTER_ASK_TOPIC
+    assert messages[0]["case"] == "你在江苏苏州看病。"  # the case said back
     assert slots == {SLOT_REGION_TREATMENT: "320500"}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answers.parameters_text import hospital_line, parameter_lines
 from assistant.case import CROSS_PROVINCE, INTRA_PROVINCE, LOCAL, Case, scope
@@ -32,6 +32,11 @@ MAX_BUTTONS = 5
 # a question that does not ask how (能不能, or no point at all) gets the first steps
 # only; the 怎么办理 button gives them all
 BRIEF_FACETS = (None, "possible")
+# The 省内 topic asked of a case the places make 跨省 is answered as the card topic.
+INTRA_PROVINCE_TOPIC = "intra_province"
+CARD_ELSEWHERE_TOPIC = "card_elsewhere"
+# Going back to the insured place after a filing elsewhere (双向享受).
+BACK_HOME = "back_home"
 BRIEF_STEPS = 2
 HOW = "how"
 MAX_LENGTH = 280  # characters of a policy answer, fitting a phone screen
@@ -256,7 +261,11 @@ def compose(
     facet: str | None = None,
 ) -> Answer:
     """The answer to the point asked of a topic, for what is known of the case."""
+    if topic.id == INTRA_PROVINCE_TOPIC and scope(gazetteer, case) == CROSS_PROVINCE:
+        topic = kb.topics[CARD_ELSEWHERE_TOPIC]  # 省内 asked of a 跨省 case
     unit = kb.unit(topic, facet, case.scheme)
+    if facet == BACK_HOME and case.treatment == case.insured:
+        case = replace(case, treatment=None)  # going back: not a local visit
     where = scope(gazetteer, case)
     if where == CROSS_PROVINCE:
         provinces = (case.insured.province, case.treatment.province)

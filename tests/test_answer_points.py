@@ -1,0 +1,110 @@
+"""Points people ask that the topic's summary does not answer: a lost card, going
+back to the insured place after a filing, what moves in a transfer, family use of
+the e-voucher, a job left; and the narrower topic a question names."""
+
+import pytest
+
+from assistant.answers.policy import compose
+from assistant.case import Case
+from assistant.conversation import resolve_regions
+from assistant.facets import facet_of, narrower_topic
+from assistant.understand import implied_scheme
+
+
+def answer_text(kb, gazetteer, topic, text, insured=None, treatment=None, **more):
+    case = Case(
+        insured=gazetteer.resolve(insured) if insured else None,
+        treatment=gazetteer.resolve(treatment) if treatment else None,
+        scheme=more.pop("scheme", implied_scheme(text)),
+        **more,
+    )
+    args = compose(kb, gazetteer, kb.topics[topic], case, facet_of(text)).arguments
+    return "".join(args.values())
+
+
+@pytest.mark.parametrize(
+    "topic, text",
+    [
+        ("social_card", "社保卡丢了怎么补办"),
+        ("social_card", "社会保障卡没了怎么办理"),
+        ("card_elsewhere", "医保卡找不到了该如何补办"),
+    ],
+)
+def test_a_lost_card_is_reported_first_then_replaced(kb, gazetteer, topic, text):
+    reply = answer_text(kb, gazetteer, topic, text)
+    assert reply.startswith("社保卡丢了先挂失") and "12333" in reply
+    assert "补卡" in reply and "医保电子凭证" in reply
+
+
+def test_going_back_to_the_insured_place_after_a_filing_is_two_way(kb, gazetteer):
+    reply = answer_text(
+        kb, gazetteer, "card_elsewhere", "备案了回老家周口看病受影响吗", "周口", "周口"
+    )
+    assert "双向享受" in reply and "本地就医" not in reply
+    assert reply.startswith("你是河南周口参保。能")
+    question = "跨省长期居住人员备案后，回到原参保地医保还能再使用吗"
+    assert "双向享受" in answer_text(kb, gazetteer, "filing_who", question)
+
+
+def test_a_transfer_moves_the_record_and_the_account_not_the_pool(kb, gazetteer):
+    reply = answer_text(kb, gazetteer, "transfer", "统筹基金可以转移吗？")
+    assert "统筹基金不转移" in reply and "个人账户余额" in reply
+    materials = answer_text(kb, gazetteer, "transfer", "医保从外地转到本地需要哪些手续")
+    assert "参保凭证" in materials and "身份证件" in materials
+
+
+def test_family_can_activate_the_e_voucher_for_the_old_and_the_young(kb, gazetteer):
+    reply = answer_text(
+        kb, gazetteer, "e_voucher", "老人、孩子无法自行激活医保电子凭证，该怎么办？"
+    )
+    assert "亲情账户" in reply and "5名" in reply
+    assert "跨省" in answer_text(
+        kb, gazetteer, "e_voucher", "医保电子凭证可以异地使用吗？"
+    )
+
+
+def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
+    reply = answer_text(kb, gazetteer, "lapse", "辞职了医保怎么处理")
+    assert "灵活就业" in reply and "居民医保" in reply and "3个月" in reply
+    assert implied_scheme("新农合断交了") == "resident"
+    assert implied_scheme("医保断交了怎么办") is None
+
+
+@pytest.mark.parametrize(
+    "text, topic, expected",
+    [
+        ("农村医疗保险转院异地就医怎么报销", "rural_coop", "referral"),
+        ("跨市区农村合作医疗怎么报销的", "rural_coop", "intra_province"),
+        ("同省异地就医报销比例是多少", "ratio_difference", "intra_province"),
+        ("要是急诊呢", "referral", "emergency"),
+        ("新农合在外地能用吗", "rural_coop", None),
+        ("转院到外地要备案吗", "pharmacy", None),  # not a broad topic
+    ],
+)
+def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):
+    assert narrower_topic(text, topic) == expected
+
+
+def test_the_intra_province_topic_of_a_cross_province_case_is_the_card(kb, gazetteer):
+    reply = answer_text(
+        kb, gazetteer, "intra_province", "我住廊坊燕郊，看病要备案吗", "北京", "廊坊"
+    )
+    assert "视同已备案" in reply and "省内跨市" not in reply
+
+
+def test_places_already_in_the_case_keep_their_roles(gazetteer):
+    entities = [
+        {"entity": "region", "value": "310000"},
+        {"entity": "region", "value": "230100"},
+    ]
+    # 比例按上海还是按哈尔滨？ (insured in 上海, treated in 哈尔滨)
+    assert resolve_regions(entities, "310000", "230100", gazetteer) == (
+        "310000",
+        "230100",
+    )
+    # a new place still moves the treatment place: 那北京呢？
+    beijing = [{"entity": "region", "value": "110000"}]
+    assert resolve_regions(beijing, "310000", "230100", gazetteer) == (
+        "310000",
+        "110000",
+    )
