@@ -157,7 +157,7 @@ def test_the_insured_provinces_own_filing_channels_are_given(kb, gazetteer):
     context = context_for(gazetteer, "320100", "310000")
     args = compose(kb, gazetteer, kb.topics["filing_how"], context, "how").arguments
     assert "江苏医保云" in args["local"]
-    assert "另据公开资料" in args["basis"]  # the channel rests on a repost
+    assert "及公开资料" in args["basis"]  # the channel rests on a repost
 
 
 def test_without_the_provinces_own_channels_the_national_ones_are_given(kb, gazetteer):

@@ -226,12 +226,13 @@ def _year(fact) -> str | None:
 def basis_line(kb: KnowledgeBase, topic: Topic, facts: list[Fact], case: Case) -> str:
     """The documents the answer rests on and where to confirm, in one line. Only a
     policy document is named as 依据; a fact that rests only on a public page is
-    said to come from 公开资料, with its year."""
+    said to come from 公开资料, with the newest year of those pages."""
     words = kb.basis_text
     documents = _documents(f for f in facts if f.source.kind == POLICY_DOCUMENT)
+    # the newest year of the public pages: the date a reader weighs them by
     years = sorted(
         {y for f in facts if f.source.kind != POLICY_DOCUMENT and (y := _year(f))}
-    )
+    )[-1:]
     public = any(f.source.kind != POLICY_DOCUMENT for f in facts)
     year_text = f"（{'、'.join(years)}）" if years else ""
     channel = kb.channels[topic.channel].format(
@@ -302,7 +303,12 @@ def compose(
     ) + "".join(f"\n{line}" for line in lines)
     case_text = case_sentence(kb, gazetteer, case)
     basis = basis_line(kb, answering, used, case)
-    fixed = len(case_text) + len(direct) + len(basis) + len(local_text)
+    filing_case = filing_case_line(kb, answering, case.filing_status)
+    notices = _notices(kb, answering, unit, used, parameters, case)
+    fixed = sum(
+        len(part)
+        for part in (case_text, direct, basis, local_text, filing_case, notices)
+    ) + 1  # the line break before the basis
     while steps and fixed + len(_numbered(steps)) > MAX_LENGTH:
         steps.pop()  # a phone screen: the last steps give way first
     if fixed > MAX_LENGTH and lines:
@@ -311,10 +317,10 @@ def compose(
     arguments = {
         "case": case_text,
         "direct": direct,
-        "filing_case": filing_case_line(kb, answering, case.filing_status),
+        "filing_case": filing_case,
         "steps": _numbered(steps),
         "local": local_text,
-        "notices": _notices(kb, answering, unit, used, parameters, case),
+        "notices": notices,
         "basis": basis,
     }
     return Answer(
