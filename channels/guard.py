@@ -54,12 +54,12 @@ from channels.shared_state import RedisOutage, redis_client
 logger = logging.getLogger(__name__)
 
 # Limits (each overridable in credentials.yml and by the environment, see
-# GuardSettings). 500 characters: the longest training phrasing is 59 characters and
-# the longest development question 22; a full case description with place, scheme,
-# status, hospital, filing and amount fits in about 60. Five hundred leave room for
-# a pasted paragraph, stay under WeChat's 2048-byte text limit (about 680 Chinese
-# characters), and keep NLU on inputs of the length it was trained on (a 100 000
-# character message took Rasa 15 s).
+# GuardSettings). 500 characters: a question written as a paragraph, as people write
+# on Q&A sites, runs to about 200 (the training data's longest is 97; a message over
+# 60 characters is read by its question sentence, assistant/text.py). Five hundred
+# leave room for a pasted paragraph, stay under WeChat's 2048-byte text limit (about
+# 680 Chinese characters), and keep NLU off inputs far longer than any it learned
+# from (a 100 000 character message took Rasa 15 s).
 MAX_MESSAGE_CHARS = 500
 RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_SECONDS = 60.0

@@ -305,10 +305,13 @@ def compose(
     basis = basis_line(kb, answering, used, case)
     filing_case = filing_case_line(kb, answering, case.filing_status)
     notices = _notices(kb, answering, unit, used, parameters, case)
-    fixed = sum(
-        len(part)
-        for part in (case_text, direct, basis, local_text, filing_case, notices)
-    ) + 1  # the line break before the basis
+    fixed = (
+        sum(
+            len(part)
+            for part in (case_text, direct, basis, local_text, filing_case, notices)
+        )
+        + 1
+    )  # the line break before the basis
     while steps and fixed + len(_numbered(steps)) > MAX_LENGTH:
         steps.pop()  # a phone screen: the last steps give way first
     if fixed > MAX_LENGTH and lines:

@@ -11,20 +11,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator, FormatChecker
-
+from assistant.knowledge.files import (
+    KnowledgeBaseError,
+    read_yaml,
+    validate,
+    validator_for,
+)
+from assistant.knowledge.hospitals import load_hospitals
 from assistant.knowledge.models import (
     Band,
     Fact,
-    Hospital,
     KnowledgeBase,
     Parameter,
     Source,
     Topic,
 )
 from assistant.knowledge.units import UnitError, load_facets
-from assistant.places import PROVINCE, Gazetteer, default_gazetteer
+from assistant.places import Gazetteer, default_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -32,42 +35,6 @@ POLICIES_DIR = Path(
     os.environ.get("POLICIES_DIR", Path(__file__).resolve().parents[2] / "policies")
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-class KnowledgeBaseError(ValueError):
-    """The knowledge base is invalid; the message names the file and the field."""
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return _dates_to_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as error:
-        raise KnowledgeBaseError(f"{path}: cannot be read as YAML: {error}") from error
-
-
-def _dates_to_strings(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _dates_to_strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_strings(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-@functools.lru_cache(maxsize=16)
-def _validator(schema_path: Path) -> Draft202012Validator:
-    schema = _read_yaml(schema_path)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-def _validate(data: Any, schema_name: str, path: Path, root: Path) -> None:
-    validator = _validator(root / "schema" / schema_name)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise KnowledgeBaseError(f"{path}: {field}: {error.message}")
 
 
 def _fact(
@@ -131,10 +98,10 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
     unknown: dict[str, frozenset[str]] = {}
     files = [root / "national.yml"] + sorted((root / "regions").glob("*.yml"))
     for path in files:
-        data = _read_yaml(path)
+        data = read_yaml(path)
         region = None
         if path.parent.name == "regions":
-            _validate(data, "region.schema.yml", path, root)
+            validate(data, "region.schema.yml", path, root)
             region = _region_code(data, path, gazetteer)
             if region in region_files:
                 raise KnowledgeBaseError(
@@ -143,7 +110,7 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
                 )
             region_files[region] = path
             if data.get("facts"):
-                _validate({"facts": data["facts"]}, "facts.schema.yml", path, root)
+                validate({"facts": data["facts"]}, "facts.schema.yml", path, root)
             _validate_services(data.get("services") or [], path, root)
             for index, raw in enumerate(data.get("parameters") or []):
                 entry = _parameter(raw, sources, path, index, region, root)
@@ -154,7 +121,7 @@ def _load_facts(root: Path, sources: dict[str, Source], gazetteer: Gazetteer) ->
                 parameters[entry.id] = entry
             unknown[region] = _unknown_services(data, path)
         else:
-            _validate(data, "facts.schema.yml", path, root)
+            validate(data, "facts.schema.yml", path, root)
         every = (data.get("facts") or []) + (data.get("services") or [])
         for index, raw in enumerate(every):
             if raw["id"] in facts or raw["id"] in parameters:
@@ -171,7 +138,7 @@ def _validate_services(services: list[Any], path: Path, root: Path) -> None:
     """Service facts are facts with a kind; errors name them as services.N."""
     for index, raw in enumerate(services):
         try:
-            _validate({"facts": [raw]}, "facts.schema.yml", path, root)
+            validate({"facts": [raw]}, "facts.schema.yml", path, root)
         except KnowledgeBaseError as error:
             raise KnowledgeBaseError(
                 str(error).replace(": facts.0", f": services.{index}", 1)
@@ -220,7 +187,7 @@ def _parameter(
     root: Path,
 ) -> Parameter:
     where = f"{path}: parameters.{index}"
-    validator = _validator(root / "schema" / "parameters.schema.yml")
+    validator = validator_for(root / "schema" / "parameters.schema.yml")
     errors = sorted(validator.iter_errors([raw]), key=lambda e: list(e.absolute_path))
     if errors:
         field = ".".join(str(p) for p in list(errors[0].absolute_path)[1:]) or "(entry)"
@@ -279,8 +246,8 @@ def _parameter(
 
 def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -> tuple:
     path = root / "topics.yml"
-    data = _read_yaml(path)
-    _validate(data, "topics.schema.yml", path, root)
+    data = read_yaml(path)
+    validate(data, "topics.schema.yml", path, root)
     topics: dict[str, Topic] = {}
     by_intent: dict[str, Topic] = {}
     for index, raw in enumerate(data["topics"]):
@@ -329,66 +296,6 @@ def _load_topics(root: Path, facts: dict[str, Fact], evidence: dict[str, str]) -
     return data, topics, by_intent
 
 
-def _load_hospitals(
-    root: Path, sources: dict[str, Source], gazetteer: Gazetteer
-) -> dict[str, Hospital]:
-    """Every city's hospital list: names unique, cities and sources known."""
-    hospitals: dict[str, Hospital] = {}
-    cities: dict[str, Path] = {}
-    for path in sorted((root / "hospitals").glob("*.yml")):
-        data = _read_yaml(path)
-        _validate(data, "hospitals.schema.yml", path, root)
-        city = gazetteer.resolve(data["city"])
-        if city is None or gazetteer.is_ambiguous(data["city"]):
-            raise KnowledgeBaseError(
-                f"{path}: city: '{data['city']}' is not a known city"
-            )
-        city = gazetteer.prefecture_of(city)
-        if city.level == PROVINCE and not city.is_municipality:
-            raise KnowledgeBaseError(f"{path}: city: {city.name} is a province")
-        if city.code in cities:
-            raise KnowledgeBaseError(
-                f"{path}: city: {city.name} already has a list, {cities[city.code].name}"
-            )
-        cities[city.code] = path
-        for index, raw in enumerate(data["hospitals"]):
-            where = f"{path}: hospitals.{index} ({raw['name']})"
-            for key in [raw["source"], *raw.get("also_listed_by", [])]:
-                if key not in sources:
-                    raise KnowledgeBaseError(f"{where}.source: unknown source '{key}'")
-            if raw["name"] in hospitals:
-                raise KnowledgeBaseError(
-                    f"{where}.name: already listed in {hospitals[raw['name']].file}"
-                )
-            aliases = tuple(raw.get("aliases") or ())
-            city_aliases = tuple(raw.get("city_aliases") or ())
-            names = [raw["name"], *aliases, *city_aliases]
-            if len(set(names)) != len(names):
-                raise KnowledgeBaseError(f"{where}.aliases: a name is repeated")
-            hospitals[raw["name"]] = Hospital(
-                name=raw["name"],
-                city=city.code,
-                level=raw["level"],
-                grade=raw.get("grade"),
-                aliases=aliases,
-                city_aliases=city_aliases,
-                source=sources[raw["source"]],
-                confidence=raw["confidence"],
-                checked=datetime.date.fromisoformat(data["checked"]),
-                recheck_days=data["recheck_days"],
-                file=path.name,
-            )
-    full_names = set(hospitals)
-    for hospital in hospitals.values():
-        for alias in hospital.forms[1:]:
-            if alias in full_names:
-                raise KnowledgeBaseError(
-                    f"hospitals/{hospital.file}: {hospital.name}.aliases: '{alias}' "
-                    "is the full name of another hospital"
-                )
-    return hospitals
-
-
 def _check_region_topics(facts: dict[str, Fact], topics: dict[str, Topic]) -> None:
     for fact in facts.values():
         for topic in fact.topics:
@@ -404,8 +311,8 @@ def load_knowledge_base(
     """Read, validate and cross-check every file of the knowledge base."""
     gazetteer = gazetteer or default_gazetteer()
     sources_path = root / "sources.yml"
-    raw_sources = _read_yaml(sources_path)
-    _validate(raw_sources, "sources.schema.yml", sources_path, root)
+    raw_sources = read_yaml(sources_path)
+    validate(raw_sources, "sources.schema.yml", sources_path, root)
     sources = {
         key: Source(
             key=key,
@@ -421,15 +328,15 @@ def load_knowledge_base(
     facts, evidence, parameters, unknown = _load_facts(root, sources, gazetteer)
     data, topics, by_intent = _load_topics(root, facts, evidence)
     _check_region_topics(facts, topics)
-    hospitals = _load_hospitals(root, sources, gazetteer)
+    hospitals = load_hospitals(root, sources, gazetteer)
     for topic_id in data.get("materials_keywords", {}):
         if topic_id not in topics:
             raise KnowledgeBaseError(
                 f"{root / 'topics.yml'}: materials_keywords: unknown topic '{topic_id}'"
             )
     facets_path = root / "facets.yml"
-    raw_facets = _read_yaml(facets_path)
-    _validate(raw_facets, "facets.schema.yml", facets_path, root)
+    raw_facets = read_yaml(facets_path)
+    validate(raw_facets, "facets.schema.yml", facets_path, root)
     try:
         facets = load_facets(raw_facets, facets_path, set(topics), evidence)
     except UnitError as error:
