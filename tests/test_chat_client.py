@@ -33,6 +33,22 @@ def test_the_estimate_is_an_aligned_table():
     assert len(starts) == 1
 
 
+def test_the_table_uses_the_servers_wording_of_the_amounts():
+    said = {
+        **CARD,
+        "text": {
+            "total": "5万元",
+            "policy_amount": "5万元",
+            "fund": "约2.9万～3.9万元",
+            "own": "约1.1万～2.1万元",
+        },
+    }
+    lines = estimate_table(said)
+    assert lines[1] == "  总费用          5万元"
+    assert lines[3] == "  医保基金约支付  约2.9万～3.9万元"
+    assert ".00" not in "\n".join(lines)
+
+
 def test_show_prints_text_choices_and_the_table_without_escape_codes(capsys):
     buttons = show(
         [

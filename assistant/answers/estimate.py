@@ -35,6 +35,7 @@ from assistant.places import Gazetteer, Region, upwards
 from assistant.vocabulary import PARAMETER_KINDS
 
 REDUCTION_FACT = "temporary_reduction"
+YUAN = "元"
 
 
 @dataclass(frozen=True)
@@ -398,4 +399,11 @@ def _card(
         "missing": list(result.missing),
         "parameters": parameters,
         "long_term": filing == LONG_TERM,
+        # the amounts as people read them (5万元, 约2.9万～3.9万元), for the channels
+        "text": {
+            "total": _yuan(request.total) + YUAN,
+            "policy_amount": _yuan(result.policy_amount) + YUAN,
+            "fund": _span(*result.fund) + YUAN if result.fund else None,
+            "own": _span(*result.own_share) + YUAN if result.own_share else None,
+        },
     }

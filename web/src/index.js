@@ -112,11 +112,13 @@ function estimateCard(card) {
   box.setAttribute("role", "group");
   box.setAttribute("aria-label", "估算结果");
   const table = el("table", "yy-card-table");
+  // the server's wording of the amounts (5万元, 约2.9万～3.9万元) where it sends one
+  const said = card.text || {};
   const rows = [
-    [TEXT.total, money(card.total)],
-    [TEXT.policy, money(card.policy_amount)],
-    [TEXT.fund, span(card.fund)],
-    [TEXT.own, span(card.own)],
+    [TEXT.total, said.total || money(card.total)],
+    [TEXT.policy, said.policy_amount || money(card.policy_amount)],
+    [TEXT.fund, said.fund || span(card.fund)],
+    [TEXT.own, said.own || span(card.own)],
   ];
   for (const [label, value] of rows) {
     const tr = el("tr");
