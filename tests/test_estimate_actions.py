@@ -218,7 +218,7 @@ def test_the_estimate_shows_every_step_and_a_card():
     assert "减去起付线1,000元（每次住院），余4.9万元" in lines
     assert "乘以报销比例80%，得39,200元" in lines
     assert "医保基金估计支付约3.9万元，自己负担约1.1万元" in lines
-    assert "《广州职工医保住院支付比例（2023）》" in lines
+    assert "（据公开资料，2023年，可信度中）" in lines  # a repost is not named
     assert ".00" not in lines
     card = message["custom"]["data"]
     assert card["type"] == "estimate" and card["fund"] == ["39200.00", "39200.00"]

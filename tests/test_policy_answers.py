@@ -103,7 +103,7 @@ def test_known_parameters_of_the_insured_place_are_given_with_their_source(
     context = Case(insured=gazetteer.resolve("上海"))
     args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
     assert "【上海·职工医保（在职）·住院】起付线（每年）各级1,500元" in args["local"]
-    assert "报销比例各级85%" in args["local"] and "来源：" in args["local"]
+    assert "报销比例各级85%" in args["local"] and "据公开资料" in args["local"]
     assert "还没有" not in args["notices"]
 
 
@@ -123,7 +123,7 @@ def test_the_insured_places_ratio_for_the_persons_status_and_hospital_level(
     assert local.startswith(
         "\n【广州·职工医保（退休）·住院】起付线（每次住院）1,000元；报销比例86%"
     )
-    assert "数据年份：2023；可信度中" in local
+    assert "据公开资料，2023，可信度中" in local
     assert "在职" not in local and "城乡居民" not in local
 
 

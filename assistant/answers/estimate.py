@@ -277,14 +277,14 @@ def _parameter_items(
                 ([], []),
             )
             values.append(text)
-            if entry.source.citation not in sources:
-                sources.append(entry.source.citation)
+            if entry.source.said(words) not in sources:
+                sources.append(entry.source.said(words))
     items = [
         words["parameter"].format(
             values="、".join(values),
             year=year,
             confidence=words["confidence"][confidence],
-            source="".join(sources),
+            source="、".join(sources),
         )
         for (year, confidence), (values, sources) in groups.items()
     ]

@@ -74,7 +74,7 @@ def _provenance(words: dict, entries: list[Parameter]) -> str:
         "（"
         + words["provenance"].format(
             year="、".join(_distinct(years)),
-            source="".join(_distinct(e.source.citation for e in known)),
+            source="、".join(_distinct(e.source.said(words) for e in known)),
             confidence="、".join(
                 _distinct(words["confidence"][e.confidence] for e in known)
             ),
@@ -132,13 +132,13 @@ def hospital_line(kb: KnowledgeBase, hospital: Hospital, city: str) -> str:
     words = kb.parameter_text
     if hospital.level is None:
         return words["hospital_no_level"].format(
-            name=hospital.name, city=city, source=hospital.source.citation
+            name=hospital.name, city=city, source=hospital.source.said(words)
         )
     level = words["level"][hospital.level].replace("及社区", "")
     return words["hospital"].format(
         name=hospital.name,
         city=city,
         level=level + (hospital.grade or ""),
-        source=hospital.source.citation,
+        source=hospital.source.said(words),
         confidence=words["confidence"][hospital.confidence],
     )

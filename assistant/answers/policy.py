@@ -25,7 +25,6 @@ PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
 FIND_HOSPITAL = "find_hospital"
 MATERIALS = "materials"
-POLICY_DOCUMENT = "policy_document"
 MAX_STEPS = 3
 MAX_LOCAL_FACTS = 1
 MAX_BUTTONS = 5
@@ -228,12 +227,12 @@ def basis_line(kb: KnowledgeBase, topic: Topic, facts: list[Fact], case: Case) -
     policy document is named as 依据; a fact that rests only on a public page is
     said to come from 公开资料, with the newest year of those pages."""
     words = kb.basis_text
-    documents = _documents(f for f in facts if f.source.kind == POLICY_DOCUMENT)
+    documents = _documents(f for f in facts if f.source.is_document)
     # the newest year of the public pages: the date a reader weighs them by
-    years = sorted(
-        {y for f in facts if f.source.kind != POLICY_DOCUMENT and (y := _year(f))}
-    )[-1:]
-    public = any(f.source.kind != POLICY_DOCUMENT for f in facts)
+    years = sorted({y for f in facts if not f.source.is_document and (y := _year(f))})[
+        -1:
+    ]
+    public = any(not f.source.is_document for f in facts)
     year_text = f"（{'、'.join(years)}）" if years else ""
     channel = kb.channels[topic.channel].format(
         insured=case.insured.short if case.insured else PLACEHOLDER_INSURED,

@@ -13,13 +13,16 @@ from assistant.vocabulary import INTENT_MATERIALS
 ANY = "any"
 
 
+POLICY_DOCUMENT = "policy_document"
+
+
 @dataclass(frozen=True)
 class Source:
     """A document or page facts rest on."""
 
     key: str
     title: str
-    kind: str = "policy_document"  # see policies/schema/sources.schema.yml
+    kind: str = POLICY_DOCUMENT  # see policies/schema/sources.schema.yml
     doc_number: str | None = None
     short: str | None = None
     issued: str | None = None
@@ -30,6 +33,18 @@ class Source:
         """How the source is cited in an answer: its document number, else its short
         name, else its title."""
         return self.doc_number or self.short or f"《{self.title}》"
+
+    @property
+    def is_document(self) -> bool:
+        """A policy document: the only kind of source named to the user (依据)."""
+        return self.kind == POLICY_DOCUMENT
+
+    def said(self, words: dict[str, str]) -> str:
+        """The source as an answer says it: a policy document by its citation, any
+        other page as public material (据公开资料), never by a repost's title."""
+        if self.is_document:
+            return words["source_document"].format(citation=self.citation)
+        return words["source_public"]
 
 
 @dataclass(frozen=True)
