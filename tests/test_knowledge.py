@@ -126,7 +126,6 @@ def tiny(tmp_path):
                     "intents": ["ask_filing_validity"],
                     "direct": "不少于6个月。",
                     "steps": ["到期重新备案。"],
-                    "rule": "insured",
                     "channel": "insured",
                     "facts": ["rule"],
                 }

@@ -158,7 +158,6 @@ class Topic:
     intents: tuple[str, ...]
     direct: str
     steps: tuple[str, ...]
-    rule: str
     channel: str
     facts: tuple[str, ...]
     cases: dict[str, str] | None = None
@@ -174,7 +173,6 @@ class KnowledgeBase:
     sources: dict[str, Source]
     facts: dict[str, Fact]
     topics: dict[str, Topic]
-    rules: dict[str, str]
     channels: dict[str, str]
     notices: dict[str, str]
     case_labels: dict[str, str]
