@@ -28,9 +28,9 @@ MATERIALS = "materials"
 MAX_STEPS = 3
 MAX_LOCAL_FACTS = 1
 MAX_BUTTONS = 5
-# a question that does not ask how (能不能, or no point at all) gets the first steps
-# only; the 怎么办理 button gives them all
-BRIEF_FACETS = (None, "possible")
+# a question that does not ask how or with what (能不能, 多久, 谁能办, or no point at
+# all) gets the first two steps only: a phone screen; the 怎么办理 button gives them all
+FULL_STEP_FACETS = ("how", "materials")
 # The 省内 topic asked of a case the places make 跨省 is answered as the card topic.
 INTRA_PROVINCE_TOPIC = "intra_province"
 CARD_ELSEWHERE_TOPIC = "card_elsewhere"
@@ -126,7 +126,7 @@ def follow_up_buttons(
     facets = [f for f in kb.facets.facets_of(topic.id) if f != unit.facet]
     if topic.materials_topic and unit.facet != MATERIALS:
         facets.insert(0, MATERIALS)
-    if unit.facet in BRIEF_FACETS and len(unit.steps) > BRIEF_STEPS:
+    if unit.facet not in FULL_STEP_FACETS and len(unit.steps) > BRIEF_STEPS:
         facets.insert(0, HOW)
     for facet in dict.fromkeys(facets):
         buttons.append(
@@ -274,7 +274,7 @@ def compose(
     used = [kb.facts[f] for f in unit.facts]
     lines: list[str] = []
     direct, steps = unit.direct, list(unit.steps[:MAX_STEPS])
-    if facet in BRIEF_FACETS:
+    if facet not in FULL_STEP_FACETS:
         steps = steps[:BRIEF_STEPS]  # not asked how: the rest behind 怎么办理
     if where == LOCAL and answering.id in kb.facets.elsewhere_only:
         direct, steps = "", []  # the case sentence says it: a local visit
