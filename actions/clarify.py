@@ -28,6 +28,7 @@ from actions.constants import (
     UTTER_OUT_OF_SCOPE,
 )
 from assistant.conversation import check_places
+from assistant.facets import narrower_topic
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance
@@ -91,6 +92,10 @@ class ActionClarify(Action):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
         name, guess = topics[0]
+        narrower = narrower_topic(tracker.latest_message.get("text") or "", guess.id)
+        if narrower:  # the question names the point: 社保卡丢了, 没备案, 转院
+            others = [{"title": t.title, "payload": f"/{n}"} for n, t in topics]
+            return answer(dispatcher, tracker, kb.topics[narrower], others)
         confidence = next(
             c.get("confidence", 0) for c in ranking if c.get("name") == name
         )

@@ -78,6 +78,18 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("同省异地就医报销比例是多少", "ratio_difference", "intra_province"),
         ("要是急诊呢", "referral", "emergency"),
         ("新农合在外地能用吗", "rural_coop", None),
+        ("医保卡的钱可以取出来吗", "account_balance", "cash_out"),
+        ("社保卡在外地丢了怎么办", "card_elsewhere", "social_card"),
+        ("看病忘带医保卡了怎么办", "pharmacy", "e_voucher"),
+        ("医保卡为什么刷不了", "card_elsewhere", "settlement_failed"),
+        ("老家交的医保怎么转过来", "filing_how", "transfer"),
+        ("转诊去外地看病回来报销要什么材料", "referral", "manual_claim_materials"),
+        ("外地看病忘了备案怎么办", "filing_how", "not_filed"),
+        ("在外省生孩子先自己垫了钱", "settlement_failed", "manual_claim"),
+        ("慢性病在外地怎么办", "card_elsewhere", "outpatient"),
+        ("我妈的新农合能用我的医保报吗", "rural_coop", "family_account"),
+        ("补缴的居民医保多久能用", "pay_contributions", "lapse"),
+        ("没转诊自己去的外地医院怎么算", "not_filed", "referral"),
         ("转院到外地要备案吗", "pharmacy", None),  # not a broad topic
     ],
 )
