@@ -31,7 +31,7 @@ from assistant.conversation import check_places
 from assistant.facets import narrower_topic
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.places import default_gazetteer
-from assistant.scope import about_insurance
+from assistant.scope import about_insurance, medical_insurance_question
 
 CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
@@ -67,12 +67,18 @@ class ActionClarify(Action):
         again = recomputed_estimate(dispatcher, tracker)
         if again is not None:
             return again
+        text = tracker.latest_message.get("text") or ""
+        ranking = tracker.latest_message.get("intent_ranking", [])
+        if _top_intent(ranking) == INTENT_OUT_OF_SCOPE and not (
+            medical_insurance_question(text)
+        ):
+            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
+            return []
         kb = default_knowledge_base()
         gazetteer = default_gazetteer()
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer
         )
-        ranking = tracker.latest_message.get("intent_ranking", [])
         topics = []
         for candidate in ranking:
             name = candidate.get("name")
@@ -92,14 +98,13 @@ class ActionClarify(Action):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
         name, guess = topics[0]
-        narrower = narrower_topic(tracker.latest_message.get("text") or "", guess.id)
+        narrower = narrower_topic(text, guess.id)
         if narrower:  # the question names the point: 社保卡丢了, 没备案, 转院
             others = [{"title": t.title, "payload": f"/{n}"} for n, t in topics]
             return answer(dispatcher, tracker, kb.topics[narrower], others)
         confidence = next(
             c.get("confidence", 0) for c in ranking if c.get("name") == name
         )
-        text = tracker.latest_message.get("text") or ""
         places = [e for e in entities if e.get("entity") == ENTITY_REGION]
         needed = ANSWER_MIN_CONFIDENCE_WITH_PLACES if places else ANSWER_MIN_CONFIDENCE
         if (

@@ -24,3 +24,24 @@ def about_insurance(text: str) -> bool:
     """Whether the text (in simplified or traditional characters) has any word of the
     medical-insurance domain."""
     return bool(_DOMAIN.search(to_simplified(text or "")))
+
+
+# Words of medical insurance itself (not of social insurance in general) and of the
+# neighbouring schemes a question may mix up with it.
+_MEDICAL_INSURANCE = re.compile(
+    "医保|医疗保险|新农合|农合|合作医疗|家庭共济|共济|异地就医|备案|报销|慢特病|慢病"
+)
+_OTHER_SCHEMES = re.compile(
+    "养老|退休金|公积金|失业|工伤|个税|所得税|商业|百万医疗|医疗险|意外险|重疾|落户|"
+    "生育津贴|车险|理财"
+)
+
+
+def medical_insurance_question(text: str) -> bool:
+    """Whether a message is plainly about basic medical insurance (辞职后医保怎么办,
+    哪些人可以成为共济对象), not about pensions, housing funds, commercial cover or
+    other schemes: such a message is not declined on the classifier's word alone."""
+    simplified = to_simplified(text or "")
+    return bool(_MEDICAL_INSURANCE.search(simplified)) and not _OTHER_SCHEMES.search(
+        simplified
+    )

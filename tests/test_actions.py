@@ -1,6 +1,7 @@
 """The actions with a real CollectingDispatcher and Tracker."""
 
 import asyncio
+import json
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -374,3 +375,21 @@ def test_an_uncertain_question_naming_the_places_is_answered_for_them():
     assert messages[0]["case"].startswith(
         "你是江苏苏州（常熟）参保、在上海看病，属于跨省"
     )
+
+
+def test_out_of_scope_is_declined_unless_plainly_about_medical_insurance():
+    pension = [
+        {"name": "out_of_scope", "confidence": 0.9},
+        {"name": "ask_lapse", "confidence": 0.08},
+    ]
+    messages, _ = run(
+        ActionClarify(),
+        make_tracker("out_of_scope", "养老保险交15年能领多少", ranking=pension),
+    )
+    assert messages[0]["response"] == UTTER_OUT_OF_SCOPE
+    messages, _ = run(
+        ActionClarify(),
+        make_tracker("out_of_scope", "重庆辞职了医保怎么办", ranking=pension),
+    )
+    assert messages[0]["response"] != UTTER_OUT_OF_SCOPE
+    assert "断缴" in json.dumps(messages, ensure_ascii=False)
