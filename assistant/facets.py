@@ -62,3 +62,26 @@ def narrower_topic(text: str, topic_id: str) -> str | None:
         if topic_id in broad and words.search(text or ""):
             return narrower
     return None
+
+
+# What asks for an estimate of a bill: an amount, or words asking how much is paid.
+_ESTIMATE_ASKED = re.compile(
+    r"[0-9０-９]|[一二两三四五六七八九十百千万]+(块|元|万)|报(多少|几成|百分之几)|能报|"
+    r"报销多少|给报多少|算一?算|估算|多少钱|花了|花费|费用|住院费|医药费"
+)
+# A short follow-up that names only a new circumstance: 那要是去魔都呢？
+_FOLLOW_UP = re.compile(
+    r"^(那|那么|那要是|要是|如果|假如|换成|改成)[^，。,.？?]{0,12}[呢吗？?]*$"
+)
+
+
+def asks_estimate(text: str) -> bool:
+    """Whether a message asks how much of a bill is paid (花了3万能报多少, 帮我算算):
+    the estimate is never started for a message that does not (一次能转多少,
+    那要是去魔都呢)."""
+    return bool(_ESTIMATE_ASKED.search(text or ""))
+
+
+def is_follow_up(text: str) -> bool:
+    """A short follow-up naming a new circumstance only (那北京呢, 要是急诊呢)."""
+    return bool(_FOLLOW_UP.match((text or "").strip()))

@@ -1,6 +1,6 @@
 """Rasa NLU components for Chinese: traditional characters made simplified, a
-fingerprinted jieba tokenizer and the domain entity extractor that runs the
-project's spaCy pipeline."""
+fingerprinted jieba tokenizer, the domain entity extractor that runs the project's
+spaCy pipeline, and a guard that keeps the estimate for messages that ask one."""
 
 from __future__ import annotations
 
@@ -24,12 +24,17 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import text as text_module
+from assistant.facets import asks_estimate, is_follow_up
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
 from assistant.roles import region_roles
 from assistant.text import question_focus, to_simplified
@@ -302,3 +307,72 @@ def _with_roles(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any
         elif role:
             entity[ENTITY_ATTRIBUTE_ROLE] = role
     return entities
+
+
+# The estimate intent, the intent of a statement that only adds to the case, and the
+# one of uncertain understanding (the clarify action asks or answers the likeliest).
+_ESTIMATE = "ask_estimate"
+_INFORM = "inform"
+_FALLBACK = "nlu_fallback"
+_LEAST_CONFIDENCE = 0.1
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class EstimateIntentGuard(GraphComponent):
+    """After the classifiers: a message read as "how much will be paid" that states no
+    amount and asks no such thing (一次能转多少, 那要是去魔都呢) does not start the
+    estimate form; a short follow-up becomes a statement of the case (the topic goes
+    on), anything else takes the next reading (or is clarified)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EstimateIntentGuard:
+        """No state: rules over the text."""
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Re-read the intent of each message the estimate intent does not fit."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            text = message.get(TEXT) or ""
+            if intent.get(INTENT_NAME_KEY) != _ESTIMATE or asks_estimate(text):
+                continue
+            confidence = intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)
+            ranking = [
+                r
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get(INTENT_NAME_KEY) not in (_ESTIMATE, _FALLBACK)
+            ]
+            if is_follow_up(text):
+                chosen = {
+                    INTENT_NAME_KEY: _INFORM,
+                    PREDICTED_CONFIDENCE_KEY: confidence,
+                }
+            elif ranking and ranking[0][PREDICTED_CONFIDENCE_KEY] >= _LEAST_CONFIDENCE:
+                chosen = dict(ranking[0])
+            else:
+                chosen = {
+                    INTENT_NAME_KEY: _FALLBACK,
+                    PREDICTED_CONFIDENCE_KEY: confidence,
+                }
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [
+                    chosen,
+                    *[
+                        r
+                        for r in ranking
+                        if r[INTENT_NAME_KEY] != chosen[INTENT_NAME_KEY]
+                    ],
+                ],
+                add_to_output=True,
+            )
+        return messages
