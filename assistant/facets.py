@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.scope import other_scheme
+
 FACETS_FILE = Path(
     os.environ.get("FACETS_FILE", Path(__file__).resolve().parent / "facets.yml")
 )
@@ -79,7 +81,7 @@ def asks_estimate(text: str) -> bool:
     """Whether a message asks how much of a bill is paid (花了3万能报多少, 帮我算算):
     the estimate is never started for a message that does not (一次能转多少,
     那要是去魔都呢)."""
-    return bool(_ESTIMATE_ASKED.search(text or ""))
+    return bool(_ESTIMATE_ASKED.search(text or "")) and not other_scheme(text)
 
 
 def is_follow_up(text: str) -> bool:

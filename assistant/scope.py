@@ -32,8 +32,8 @@ _MEDICAL_INSURANCE = re.compile(
     "医保|医疗保险|新农合|农合|合作医疗|家庭共济|共济|异地就医|备案|报销|慢特病|慢病"
 )
 _OTHER_SCHEMES = re.compile(
-    "养老|退休金|公积金|失业|工伤|个税|所得税|商业|百万医疗|医疗险|意外险|重疾|落户|"
-    "生育津贴|车险|理财"
+    "养老|退休金|领多少|能领|公积金|失业|工伤|个税|所得税|商业|百万医疗|医疗险|意外险|"
+    "重疾|落户|生育津贴|车险|理财"
 )
 
 
@@ -45,3 +45,9 @@ def medical_insurance_question(text: str) -> bool:
     return bool(_MEDICAL_INSURANCE.search(simplified)) and not _OTHER_SCHEMES.search(
         simplified
     )
+
+
+def other_scheme(text: str) -> bool:
+    """Whether a message is about a neighbouring scheme (a pension, the housing fund,
+    unemployment, commercial cover, 落户): never an estimate of a medical bill."""
+    return bool(_OTHER_SCHEMES.search(to_simplified(text or "")))

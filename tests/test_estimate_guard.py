@@ -58,3 +58,12 @@ def test_with_no_likely_reading_the_question_is_clarified():
 def test_other_intents_are_left_alone():
     ranking = [{"name": "ask_lapse", "confidence": 0.9}]
     assert guarded("一次能转多少", ranking)[0] == "ask_lapse"
+
+
+def test_a_pension_question_is_never_an_estimate():
+    assert not asks_estimate("年交3000元退休能领多少钱")
+    ranking = [
+        {"name": "ask_estimate", "confidence": 0.7},
+        {"name": "out_of_scope", "confidence": 0.2},
+    ]
+    assert guarded("交六年职工社保退休能领多少钱", ranking)[0] == "out_of_scope"
