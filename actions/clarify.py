@@ -28,7 +28,7 @@ from actions.constants import (
     UTTER_OUT_OF_SCOPE,
 )
 from assistant.conversation import check_places
-from assistant.facets import narrower_topic
+from assistant.facets import is_follow_up, narrower_topic
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance, medical_insurance_question
@@ -75,6 +75,11 @@ class ActionClarify(Action):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
         kb = default_knowledge_base()
+        context = kb.topics.get(tracker.get_slot(SLOT_TOPIC) or "")
+        if context is not None and context.id != TOPIC_ESTIMATE and is_follow_up(text):
+            return answer(
+                dispatcher, tracker, context
+            )  # 那回湖南老家呢: the topic goes on
         gazetteer = default_gazetteer()
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer

@@ -24,9 +24,17 @@ def _patterns(path: Path = PEOPLE_FILE) -> tuple[tuple[str, re.Pattern[str]], ..
     )
 
 
+@functools.cache
+def _companions(path: Path = PEOPLE_FILE) -> re.Pattern[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return re.compile("|".join(f"(?:{p})" for p in data.get("companions", [])) or "$^")
+
+
 def patient_of(text: str) -> str | None:
-    """parent, spouse or child when the words say the care is for them, else None."""
+    """parent, spouse or child when the words say the care is for them, else None
+    (a family member one lives with, 跟女儿住, is not the one who is ill)."""
+    text = _companions().sub("", text or "")
     for who, pattern in _patterns():
-        if pattern.search(text or ""):
+        if pattern.search(text):
             return who
     return None

@@ -393,3 +393,19 @@ def test_out_of_scope_is_declined_unless_plainly_about_medical_insurance():
     )
     assert messages[0]["response"] != UTTER_OUT_OF_SCOPE
     assert "断缴" in json.dumps(messages, ensure_ascii=False)
+
+
+def test_an_uncertain_short_follow_up_goes_on_with_the_topic():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_emergency", "confidence": 0.2},
+    ]
+    tracker = make_tracker(
+        "nlu_fallback",
+        "那回湖南老家过年生病呢？",
+        slots={"topic": "card_elsewhere"},
+        ranking=ranking,
+    )
+    messages, slots = run(ActionClarify(), tracker)
+    assert messages[0]["response"] != "utter_clarify"
+    assert slots.get("topic", "card_elsewhere") == "card_elsewhere"

@@ -120,3 +120,12 @@ def test_places_already_in_the_case_keep_their_roles(gazetteer):
         "310000",
         "110000",
     )
+
+
+def test_the_family_one_lives_with_is_not_the_patient():
+    from assistant.people import patient_of
+
+    assert patient_of("现在在上海跟女儿住，住院能直接刷吗") is None
+    assert patient_of("我是退休职工，在外地跟孩子住") is None
+    assert patient_of("住在儿子家，我爸要住院") == "parent"
+    assert patient_of("孩子住院了") == "child"
