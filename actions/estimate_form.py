@@ -97,9 +97,11 @@ def _asked(tracker: Tracker, slot: str, understood: Any = None) -> bool:
     if understood is None and figures_from_text(text_of(tracker)):
         return False  # figures named (起付线1000，比例90%) answer something else
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    return understood is not None or not (
-        intent.startswith("ask_") or intent in NOT_ANSWERS
-    )
+    digression = intent.startswith("ask_") and intent not in (
+        INTENT_ESTIMATE,
+        INTENT_PARAMETERS,
+    )  # the form's own intents: an answer read as "how much" is still an answer
+    return understood is not None or not (digression or intent in NOT_ANSWERS)
 
 
 def _is_digression(tracker: Tracker) -> bool:

@@ -69,7 +69,13 @@ def narrower_topic(text: str, topic_id: str) -> str | None:
 # What asks for an estimate of a bill: an amount, or words asking how much is paid.
 _ESTIMATE_ASKED = re.compile(
     r"[0-9０-９]|[一二两三四五六七八九十百千万]+(块|元|万)|报(多少|几成|百分之几)|能报|"
-    r"报销多少|给报多少|算一?算|估算|多少钱|花了|花费|费用|住院费|医药费"
+    r"报销多少|给报多少|算一?算|计算|测算|估|金额|多少钱|花了|花费|费用|住院费|医药费"
+)
+# A message that is only an amount or a percentage: the answer to the form's question
+# (1200元, 80%, 两万多), whatever the classifier made of it.
+_ONLY_A_FIGURE = re.compile(
+    r"^\s*(大概|大约|约|差不多)?\s*[0-9０-９.,，一二两三四五六七八九十百千万]+\s*"
+    r"(元|块钱|块|万元?|千|%|％|个点)?\s*(左右|上下|多)?\s*[。.!！]?\s*$"
 )
 # A short follow-up that names only a new circumstance: 那要是去魔都呢？
 _FOLLOW_UP = re.compile(
@@ -87,3 +93,8 @@ def asks_estimate(text: str) -> bool:
 def is_follow_up(text: str) -> bool:
     """A short follow-up naming a new circumstance only (那北京呢, 要是急诊呢)."""
     return bool(_FOLLOW_UP.match((text or "").strip()))
+
+
+def only_a_figure(text: str) -> bool:
+    """Whether a message is only an amount or a percentage (1200元, 80%, 两万多)."""
+    return bool(_ONLY_A_FIGURE.match(text or ""))

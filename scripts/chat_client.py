@@ -79,7 +79,7 @@ def _yuan(value: str) -> str:
 def estimate_table(card: dict, indent: str = "  ") -> list[str]:
     """An estimate card as aligned rows: label, then the amount (or the range)."""
     rows = []
-    said = card.get("text") or {}  # the server's wording: 5万元, 约2.9万～3.9万元
+    said = card.get("readable") or {}  # the server's wording: 5万元, 约2.9万～3.9万元
     for label, key in TABLE_ROWS:
         value = card.get(key)
         if value is None:

@@ -36,7 +36,7 @@ def test_the_estimate_is_an_aligned_table():
 def test_the_table_uses_the_servers_wording_of_the_amounts():
     said = {
         **CARD,
-        "text": {
+        "readable": {
             "total": "5万元",
             "policy_amount": "5万元",
             "fund": "约2.9万～3.9万元",

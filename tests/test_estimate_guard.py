@@ -67,3 +67,16 @@ def test_a_pension_question_is_never_an_estimate():
         {"name": "out_of_scope", "confidence": 0.2},
     ]
     assert guarded("交六年职工社保退休能领多少钱", ranking)[0] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["1200元", "80%", "两万多", "大概8000块"])
+def test_a_message_that_is_only_a_figure_answers_the_forms_question(text):
+    goodbye = [
+        {"name": "goodbye", "confidence": 0.7},
+        {"name": "inform", "confidence": 0.1},
+    ]
+    assert guarded(text, goodbye)[0] == "inform"
+
+
+def test_an_estimate_asked_in_other_words_keeps_its_intent():
+    assert guarded("帮我估一下报销金额", ESTIMATE_FIRST)[0] == "ask_estimate"

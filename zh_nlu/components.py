@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import text as text_module
-from assistant.facets import asks_estimate, is_follow_up
+from assistant.facets import asks_estimate, is_follow_up, only_a_figure
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
 from assistant.roles import region_roles
 from assistant.text import question_focus, to_simplified
@@ -338,41 +338,40 @@ class EstimateIntentGuard(GraphComponent):
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Re-read the intent of each message the estimate intent does not fit."""
+        """Re-read the intent of each message the estimate intent does not fit, and
+        of a message that is only a figure (1200元: the answer to the form's question,
+        never 再见 or a new topic)."""
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT) or ""
-            if intent.get(INTENT_NAME_KEY) != _ESTIMATE or asks_estimate(text):
-                continue
             confidence = intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)
             ranking = [
                 r
                 for r in message.get(INTENT_RANKING_KEY) or []
                 if r.get(INTENT_NAME_KEY) not in (_ESTIMATE, _FALLBACK)
             ]
-            if is_follow_up(text):
+            if only_a_figure(text) and intent.get(INTENT_NAME_KEY) != _INFORM:
+                chosen = {
+                    INTENT_NAME_KEY: _INFORM,
+                    PREDICTED_CONFIDENCE_KEY: confidence,
+                }
+            elif intent.get(INTENT_NAME_KEY) != _ESTIMATE or asks_estimate(text):
+                continue
+            elif is_follow_up(text):
                 chosen = {
                     INTENT_NAME_KEY: _INFORM,
                     PREDICTED_CONFIDENCE_KEY: confidence,
                 }
             elif ranking and ranking[0][PREDICTED_CONFIDENCE_KEY] >= _LEAST_CONFIDENCE:
                 chosen = dict(ranking[0])
-            else:
+            else:  # no likely reading: clarified
                 chosen = {
                     INTENT_NAME_KEY: _FALLBACK,
-                    PREDICTED_CONFIDENCE_KEY: confidence,
+                    PREDICTED_CONFIDENCE_KEY: _LEAST_CONFIDENCE,
                 }
+            others = [
+                r for r in ranking if r[INTENT_NAME_KEY] != chosen[INTENT_NAME_KEY]
+            ]
             message.set(INTENT, chosen, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [
-                    chosen,
-                    *[
-                        r
-                        for r in ranking
-                        if r[INTENT_NAME_KEY] != chosen[INTENT_NAME_KEY]
-                    ],
-                ],
-                add_to_output=True,
-            )
+            message.set(INTENT_RANKING_KEY, [chosen, *others], add_to_output=True)
         return messages

@@ -399,8 +399,9 @@ def _card(
         "missing": list(result.missing),
         "parameters": parameters,
         "long_term": filing == LONG_TERM,
-        # the amounts as people read them (5万元, 约2.9万～3.9万元), for the channels
-        "text": {
+        # the amounts as people read them (5万元, 约2.9万～3.9万元), for the channels;
+        # not "text": the socket.io channel spreads the card over the message
+        "readable": {
             "total": _yuan(request.total) + YUAN,
             "policy_amount": _yuan(result.policy_amount) + YUAN,
             "fund": _span(*result.fund) + YUAN if result.fund else None,

@@ -30,7 +30,7 @@ def test_every_fact_in_one_message_gives_the_estimate_at_once(assistant):
     assert "看上海的目录" in text and "看广州的政策" in text
     cards = [m["custom"]["data"] for m in chat.last if "custom" in m]
     assert cards and cards[0]["fund"] == ["29400.00", "39200.00"]
-    assert cards[0]["text"]["fund"] == "约2.9万～3.9万元"  # as people read it
+    assert cards[0]["readable"]["fund"] == "约2.9万～3.9万元"  # as people read it
     # corrections recompute with the rest kept
     assert "【估算】广州职工医保（退休），三级医院" in chat("其实我退休了")
     assert "【估算】广州职工医保（退休），二级医院" in chat("不对，是二级医院")

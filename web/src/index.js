@@ -113,7 +113,7 @@ function estimateCard(card) {
   box.setAttribute("aria-label", "估算结果");
   const table = el("table", "yy-card-table");
   // the server's wording of the amounts (5万元, 约2.9万～3.9万元) where it sends one
-  const said = card.text || {};
+  const said = card.readable || {};
   const rows = [
     [TEXT.total, said.total || money(card.total)],
     [TEXT.policy, said.policy_amount || money(card.policy_amount)],
