@@ -20,8 +20,14 @@ FACETS_FILE = Path(
 
 
 @functools.cache
+def _lexicon(path: Path = FACETS_FILE) -> dict:
+    """facets.yml, read once."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _patterns(path: Path = FACETS_FILE) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _lexicon(path)
     order = data["order"]
     unknown = set(data["patterns"]) - set(order)
     if unknown:
@@ -50,10 +56,9 @@ def facets_of(text: str) -> list[str]:
 def _narrower(
     path: Path = FACETS_FILE,
 ) -> tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
         (re.compile(rule["words"]), rule["topic"], frozenset(rule["from"]))
-        for rule in data.get("narrower", [])
+        for rule in _lexicon(path).get("narrower", [])
     )
 
 

@@ -16,8 +16,14 @@ PEOPLE_FILE = Path(
 
 
 @functools.cache
+def _lexicon(path: Path = PEOPLE_FILE) -> dict:
+    """people.yml, read once."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _patterns(path: Path = PEOPLE_FILE) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _lexicon(path)
     return tuple(
         (who, re.compile("|".join(f"(?:{p})" for p in data["patterns"][who])))
         for who in data["order"]
@@ -26,8 +32,8 @@ def _patterns(path: Path = PEOPLE_FILE) -> tuple[tuple[str, re.Pattern[str]], ..
 
 @functools.cache
 def _companions(path: Path = PEOPLE_FILE) -> re.Pattern[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return re.compile("|".join(f"(?:{p})" for p in data.get("companions", [])) or "$^")
+    companions = _lexicon(path).get("companions", [])
+    return re.compile("|".join(f"(?:{p})" for p in companions) or "$^")
 
 
 def patient_of(text: str) -> str | None:

@@ -8,6 +8,7 @@ from assistant.answers.policy import compose
 from assistant.case import Case
 from assistant.conversation import resolve_regions
 from assistant.facets import facet_of, narrower_topic
+from assistant.people import patient_of
 from assistant.understand import implied_scheme
 
 
@@ -123,8 +124,6 @@ def test_places_already_in_the_case_keep_their_roles(gazetteer):
 
 
 def test_the_family_one_lives_with_is_not_the_patient():
-    from assistant.people import patient_of
-
     assert patient_of("现在在上海跟女儿住，住院能直接刷吗") is None
     assert patient_of("我是退休职工，在外地跟孩子住") is None
     assert patient_of("住在儿子家，我爸要住院") == "parent"

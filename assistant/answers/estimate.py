@@ -277,8 +277,9 @@ def _parameter_items(
                 ([], []),
             )
             values.append(text)
-            if entry.source.said(words) not in sources:
-                sources.append(entry.source.said(words))
+            said = entry.source.said(words)
+            if said not in sources:
+                sources.append(said)
     items = [
         words["parameter"].format(
             values="、".join(values),
