@@ -53,7 +53,7 @@ from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
 from assistant.people import patient_of
 from assistant.places import default_gazetteer
-from assistant.scope import about_insurance
+from assistant.scope import about_insurance, medical_insurance_question
 from assistant.understand import implied_scheme
 
 logger = logging.getLogger(__name__)
@@ -119,16 +119,27 @@ def _hospital_events(
     return hospital, level, events
 
 
+# Below this, a first message read as a statement with nothing in it is not taken as one.
+SURE_STATEMENT = 0.7
+
+
 def _off_topic(tracker: Tracker) -> bool:
     """A first question with no insurance word in it (成都普高有哪些学校): out of
     scope, whatever the classifier was sure of. Follow-ups and buttons are not
     judged by their words."""
     text = tracker.latest_message.get("text") or ""
+    if text.startswith("/") or tracker.get_slot(SLOT_TOPIC) is not None:
+        return False
+    intent = tracker.latest_message.get("intent") or {}
+    if (intent.get("name") or "").startswith("ask_"):
+        return not about_insurance(text)
+    # A first message read, without much confidence, as a statement of the case
+    # that states nothing the assistant can note (医生在医院外救人是非法行医).
     return (
-        (_latest_intent(tracker) or "").startswith("ask_")
-        and not text.startswith("/")
-        and tracker.get_slot(SLOT_TOPIC) is None
-        and not about_insurance(text)
+        intent.get("name") == INTENT_INFORM
+        and intent.get("confidence", 1.0) < SURE_STATEMENT
+        and not tracker.latest_message.get("entities")
+        and not medical_insurance_question(text)
     )
 
 

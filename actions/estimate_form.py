@@ -39,6 +39,7 @@ from actions.constants import (
     SLOT_TOPIC,
     TOPIC_ESTIMATE,
     UNKNOWN_VALUE,
+    UTTER_ESTIMATE_NOTED,
     UTTER_INVALID,
 )
 from actions.estimate import (
@@ -51,6 +52,7 @@ from actions.estimate import (
     with_slots,
 )
 from assistant import estimate_form as form
+from assistant.answers.estimate import stated_case
 from assistant.calculator import EMERGENCY, FILED, FILING_TYPES
 from assistant.conversation import named_hospital, resolve_regions
 from assistant.knowledge.loader import default_knowledge_base
@@ -174,6 +176,8 @@ class ValidateEstimateForm(FormValidationAction):
         side = figures_from_text(text_of(tracker))
         if tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE:  # after an estimate
             side = {**correction_slots(text_of(tracker)), **side}
+        elif _place_answer(tracker) is None:  # 其实我还没退休 while a place is asked
+            side = {**self._stated(dispatcher, tracker), **side}
         treatment = None if _place_answer(tracker) else _treatment_place(tracker)
         if treatment and treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
             side[SLOT_REGION_TREATMENT] = treatment
@@ -182,6 +186,27 @@ class ValidateEstimateForm(FormValidationAction):
         events += await self._case_details(tracker, domain)
         tracker = with_slots(tracker, events)
         return events + await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def _stated(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """Details of the case a message states while the form asks something else:
+        kept, and said back before the question is asked again."""
+        requested = tracker.get_slot(SLOT_REQUESTED)
+        stated = {
+            slot: value
+            for slot, value in correction_slots(text_of(tracker)).items()
+            if slot != requested and value != tracker.get_slot(slot)
+        }
+        case = stated_case(
+            default_knowledge_base(),
+            stated.get(SLOT_INSURANCE_SCHEME),
+            stated.get(SLOT_PERSON_STATUS),
+            stated.get(SLOT_HOSPITAL_LEVEL),
+            stated.get(SLOT_ESTIMATE_FILING),
+        )
+        if requested and case:
+            dispatcher.utter_message(response=UTTER_ESTIMATE_NOTED, case=case)
+        return stated if requested else {}
 
     async def _case_details(
         self, tracker: Tracker, domain: DomainDict
@@ -220,12 +245,11 @@ class ValidateEstimateForm(FormValidationAction):
         if _is_digression(tracker):
             return {}  # a question of its own: answered first, its places with it
         regions = entities_named(tracker, ENTITY_REGION)
-        if not regions:
-            return (
-                {SLOT_REGION_INSURED: text_of(tracker)}
-                if _asked(tracker, SLOT_REGION_INSURED)
-                else {}
-            )
+        if not regions:  # other details stated instead (其实我还没退休): asked again
+            answered = _asked(tracker, SLOT_REGION_INSURED)
+            if answered and not correction_slots(text_of(tracker)):
+                return {SLOT_REGION_INSURED: text_of(tracker)}
+            return {}
         insured, _ = resolve_regions(
             regions,
             None,

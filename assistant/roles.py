@@ -76,6 +76,13 @@ _OWN_INSURANCE_BEFORE = re.compile(
 _USED_THERE_AFTER = re.compile(
     rf"^{_SUFFIX}(能|可以|可不可以|能不能|可|用|刷|报|结算|直接|怎么|咋)"
 )
+# An outsider at the mention: 外地患者在北京医保怎么用 (北京 is where the care is, even
+# though 医保 follows it).
+_OUTSIDER_AT_BEFORE = re.compile(
+    r"(外地|外省|省外|异地|外市)(来的)?(人|患者|病人|参保人|参保人员|职工|老人)?"
+    r"(在|到|来|去|来到)$"
+)
+_ENROLS_AFTER = re.compile(rf"^{_SUFFIX}(的)?(参保|参加|交|缴|买|办)")
 _TREATMENT_BEFORE = re.compile(
     r"(就医地(是|在|为|换成|改成|改为|变成|换到|改到)?|在|去|到|来|赴|往|转到|转去|"
     r"转院到|住在|定居在|定居|跟着子女去|随子女去|常年住|常住|长住|住)$"
@@ -151,6 +158,8 @@ def _cue_before(before: str, after: str) -> str | None:
 
 def _cue(before: str, after: str) -> tuple[str | None, str | None]:
     """A mention's role from the words before and after it, and how sure it is."""
+    if _OUTSIDER_AT_BEFORE.search(before) and not _ENROLS_AFTER.match(after):
+        return ROLE_TREATMENT, _STRONG
     role, strength = _cue_after(after)
     if role:
         return role, strength

@@ -56,6 +56,10 @@ def roles(text, *names):
         ("从苏州辞职回合肥，中间空了两个月没交医保", ["苏州", "合肥"], [None, None]),
         # enrolling somewhere: the insured place
         ("外地户口能在深圳交医保吗", ["深圳"], [INS]),
+        ("外地户口在深圳交医保", ["深圳"], [INS]),
+        # an outsider there: where the care is, whatever follows
+        ("外地患者在北京医保怎么用啊", ["北京"], [TRT]),
+        ("外省人在上海医保卡能刷吗", ["上海"], [TRT]),
         ("我能在南京参加居民医保吗", ["南京"], [INS]),
         ("我在厦门打工想自己交医保，能在厦门交吗", ["厦门", "厦门"], [INS, INS]),
         ("之前在上海办的备案怎么取消", ["上海"], [TRT]),

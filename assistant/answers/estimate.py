@@ -161,6 +161,31 @@ def _header(words: dict, request: Request, place: Region | None, filing) -> str:
     return words["header"].format(case="，".join(p for p in parts if p))
 
 
+def stated_case(
+    kb: KnowledgeBase,
+    scheme: str | None = None,
+    status: str | None = None,
+    level: str | None = None,
+    filing: str | None = None,
+) -> str:
+    """Details of the case in the estimate header's words (职工医保（在职），急诊抢救
+    （视同已备案）), for details stated while the form asked something else."""
+    words = kb.estimate_text
+    who = (
+        words["scheme"][scheme] + words["status"].get(status or "", "")
+        if scheme in words["scheme"]
+        else words["status_alone"].get(status or "", "")
+    )
+    parts = [
+        who,
+        words["hospital"].format(level=words["level"][f"l{level}"])
+        if f"l{level}" in words["level"]
+        else "",
+        words["filing"].get(filing or "", ""),
+    ]
+    return "，".join(p for p in parts if p)
+
+
 def _yuan(value: Decimal) -> str:
     """An amount in a step: exact enough to check (79,200 / 65万)."""
     return money_text(value, exact=True)

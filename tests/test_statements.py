@@ -1,0 +1,33 @@
+"""A first message read as a statement of the person's case: said back when it states
+something, declined when it states nothing and is not about medical insurance."""
+
+import pytest
+
+from actions.answer import ActionAnswer
+from actions.constants import UTTER_ASK_TOPIC, UTTER_OUT_OF_SCOPE
+from tests.conftest import make_tracker
+from tests.test_actions import region, run
+
+
+def statement(text, confidence, entities=None):
+    tracker = make_tracker("inform", text, entities=entities)
+    tracker.latest_message["intent"]["confidence"] = confidence
+    return tracker
+
+
+def test_an_unsure_statement_with_nothing_in_it_is_declined():
+    messages, _ = run(ActionAnswer(), statement("医生在医院外紧急救人是非法行医", 0.53))
+    assert messages[0]["response"] == UTTER_OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    "text, confidence, entities",
+    [
+        ("我在苏州", 0.53, [region("苏州")]),  # a place: noted, whatever the confidence
+        ("我们是农村户口", 0.95, None),  # sure of it: noted
+        ("新农合的", 0.5, None),  # about medical insurance: noted
+    ],
+)
+def test_a_statement_of_the_case_is_said_back(text, confidence, entities):
+    messages, _ = run(ActionAnswer(), statement(text, confidence, entities))
+    assert messages[0]["response"] == UTTER_ASK_TOPIC
