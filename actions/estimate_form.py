@@ -21,9 +21,6 @@ from actions.constants import (
     ENTITY_INSURANCE_SCHEME,
     ENTITY_PERSON_STATUS,
     ENTITY_REGION,
-    INTENT_ESTIMATE,
-    INTENT_NLU_FALLBACK,
-    INTENT_PARAMETERS,
     ROLE_INSURED,
     SLOT_ESTIMATE_DEDUCTIBLE,
     SLOT_ESTIMATE_FILING,
@@ -51,13 +48,19 @@ from actions.estimate import (
     text_of,
     with_slots,
 )
+from actions.form_reading import (
+    asked,
+    hospital_named,
+    is_digression,
+    place_answer,
+    treatment_place,
+)
 from assistant import estimate_form as form
 from assistant.answers.estimate import stated_case
 from assistant.calculator import EMERGENCY, FILED, FILING_TYPES
-from assistant.conversation import named_hospital, resolve_regions
+from assistant.conversation import resolve_regions
 from assistant.knowledge.loader import default_knowledge_base
-from assistant.knowledge.models import Hospital
-from assistant.places import Region, default_gazetteer
+from assistant.places import default_gazetteer
 from assistant.understand import (
     InvalidAmount,
     parse_amount,
@@ -65,7 +68,6 @@ from assistant.understand import (
     parse_level,
     parse_scheme,
     parse_status,
-    place_named,
     says_unknown,
     stated_amounts,
     unnamed_amount,
@@ -73,9 +75,6 @@ from assistant.understand import (
 from assistant.vocabulary import SCHEME_EMPLOYEE, SCHEME_RESIDENT, STATUSES
 
 logger = logging.getLogger(__name__)
-
-# a message that asks something of its own
-_QUESTION = re.compile(r"(吗|么|怎么|如何|能不能|可不可以|是否|？|\?)")
 
 # The case details that the user's own figures make optional.
 OPTIONAL_DETAILS = (
@@ -85,67 +84,6 @@ OPTIONAL_DETAILS = (
     SLOT_HOSPITAL_LEVEL,
     SLOT_ESTIMATE_FILING,
 )
-
-# Intents that do something else than answer the form's question.
-NOT_ANSWERS = {"cancel", "greet", "goodbye", "thank", "bot_challenge", "help"}
-
-
-def _asked(tracker: Tracker, slot: str, understood: Any = None) -> bool:
-    """Whether the form asked for the slot and the message answers it: what the slot's
-    normaliser understood (a button's words), or anything but a question (ask_*: a
-    digression, left for the rules to answer once the form lets go)."""
-    if tracker.get_slot(SLOT_REQUESTED) != slot:
-        return False
-    if understood is None and figures_from_text(text_of(tracker)):
-        return False  # figures named (起付线1000，比例90%) answer something else
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    digression = intent.startswith("ask_") and intent not in (
-        INTENT_ESTIMATE,
-        INTENT_PARAMETERS,
-    )  # the form's own intents: an answer read as "how much" is still an answer
-    return understood is not None or not (digression or intent in NOT_ANSWERS)
-
-
-def _is_digression(tracker: Tracker) -> bool:
-    """A policy question in the middle of the form ("江苏医保在上海住院能直接结算吗"):
-    the rules answer it, so the form takes nothing from it."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if not _QUESTION.search(text_of(tracker)):
-        return False  # an answer, a button's words ("转诊备案")
-    return intent == INTENT_NLU_FALLBACK or (
-        intent.startswith("ask_") and intent not in (INTENT_ESTIMATE, INTENT_PARAMETERS)
-    )
-
-
-def _place_answer(tracker: Tracker) -> Region | None:
-    """The place a message is, when the form asked for the insured place: the answer,
-    whatever the intent (a bare 洛阳 may be classified as anything)."""
-    if tracker.get_slot(SLOT_REQUESTED) != SLOT_REGION_INSURED:
-        return None
-    return place_named(text_of(tracker), default_gazetteer())
-
-
-def _hospital(tracker: Tracker) -> Hospital | None:
-    return named_hospital(
-        tracker.latest_message.get("entities", []),
-        tracker.get_slot(SLOT_REGION_TREATMENT),
-        default_knowledge_base(),
-        default_gazetteer(),
-    )
-
-
-def _treatment_place(tracker: Tracker) -> str | None:
-    """The treatment place the latest message gives: a place named as such (or
-    without a role, once the insured place is known), or a named hospital's city."""
-    _, treatment = resolve_regions(
-        entities_named(tracker, ENTITY_REGION),
-        tracker.get_slot(SLOT_REGION_INSURED),
-        tracker.get_slot(SLOT_REGION_TREATMENT),
-        default_gazetteer(),
-        insured_first=True,
-        hospital=_hospital(tracker),
-    )
-    return treatment
 
 
 class ValidateEstimateForm(FormValidationAction):
@@ -171,14 +109,14 @@ class ValidateEstimateForm(FormValidationAction):
         """Figures stated by name and the treatment place (a place named as such, or a
         hospital's city) are set whatever was asked; then the usual extraction and
         validation of the form's own slots."""
-        if _place_answer(tracker) is None and _is_digression(tracker):
+        if place_answer(tracker) is None and is_digression(tracker):
             return []  # a question of its own: the rules answer it, then the form asks again
         side = figures_from_text(text_of(tracker))
         if tracker.get_slot(SLOT_TOPIC) == TOPIC_ESTIMATE:  # after an estimate
             side = {**correction_slots(text_of(tracker)), **side}
-        elif _place_answer(tracker) is None:  # 其实我还没退休 while a place is asked
+        elif place_answer(tracker) is None:  # 其实我还没退休 while a place is asked
             side = {**self._stated(dispatcher, tracker), **side}
-        treatment = None if _place_answer(tracker) else _treatment_place(tracker)
+        treatment = None if place_answer(tracker) else treatment_place(tracker)
         if treatment and treatment != tracker.get_slot(SLOT_REGION_TREATMENT):
             side[SLOT_REGION_TREATMENT] = treatment
         events = [SlotSet(k, v) for k, v in side.items()]
@@ -239,14 +177,14 @@ class ValidateEstimateForm(FormValidationAction):
     ) -> dict[str, Any]:
         """A place named as the insured one; when asked, any place named, and a
         message that is a place (洛阳, 河南洛阳, 昆山) whatever its intent."""
-        place = _place_answer(tracker)
+        place = place_answer(tracker)
         if place is not None:
             return {SLOT_REGION_INSURED: place.code}
-        if _is_digression(tracker):
+        if is_digression(tracker):
             return {}  # a question of its own: answered first, its places with it
         regions = entities_named(tracker, ENTITY_REGION)
         if not regions:  # other details stated instead (其实我还没退休): asked again
-            answered = _asked(tracker, SLOT_REGION_INSURED)
+            answered = asked(tracker, SLOT_REGION_INSURED)
             if answered and not correction_slots(text_of(tracker)):
                 return {SLOT_REGION_INSURED: text_of(tracker)}
             return {}
@@ -255,8 +193,8 @@ class ValidateEstimateForm(FormValidationAction):
             None,
             tracker.get_slot(SLOT_REGION_TREATMENT),
             default_gazetteer(),
-            pending_role=ROLE_INSURED if _asked(tracker, SLOT_REGION_INSURED) else None,
-            hospital=_hospital(tracker),
+            pending_role=ROLE_INSURED if asked(tracker, SLOT_REGION_INSURED) else None,
+            hospital=hospital_named(tracker),
         )
         return {SLOT_REGION_INSURED: insured} if insured else {}
 
@@ -268,7 +206,7 @@ class ValidateEstimateForm(FormValidationAction):
         scheme = parse_scheme(text)
         if entities_named(tracker, ENTITY_INSURANCE_SCHEME):
             return {}
-        if _asked(tracker, SLOT_INSURANCE_SCHEME, scheme):
+        if asked(tracker, SLOT_INSURANCE_SCHEME, scheme):
             return {SLOT_INSURANCE_SCHEME: scheme or text}
         # 职工, or being retired / in service: only 职工医保 tells those apart
         says_status = entities_named(tracker, ENTITY_PERSON_STATUS) or re.search(
@@ -285,7 +223,7 @@ class ValidateEstimateForm(FormValidationAction):
     ) -> dict[str, Any]:
         """在职 / 退休 in the answer to the question."""
         status = parse_status(text_of(tracker))
-        if entities_named(tracker, ENTITY_PERSON_STATUS) or not _asked(
+        if entities_named(tracker, ENTITY_PERSON_STATUS) or not asked(
             tracker, SLOT_PERSON_STATUS, status
         ):
             return {}
@@ -297,11 +235,11 @@ class ValidateEstimateForm(FormValidationAction):
         """A level said in words, or the level of a hospital named."""
         if entities_named(tracker, ENTITY_HOSPITAL_LEVEL):
             return {}
-        hospital = _hospital(tracker)
+        hospital = hospital_named(tracker)
         if hospital and hospital.level:
             return {SLOT_HOSPITAL_LEVEL: hospital.level.lstrip("l")}
         level = parse_level(text_of(tracker))
-        if not _asked(tracker, SLOT_HOSPITAL_LEVEL, level):
+        if not asked(tracker, SLOT_HOSPITAL_LEVEL, level):
             return {}
         return {SLOT_HOSPITAL_LEVEL: level.lstrip("l") if level else text_of(tracker)}
 
@@ -313,7 +251,7 @@ class ValidateEstimateForm(FormValidationAction):
             return {SLOT_ESTIMATE_FILING: entity.get("value")}
         text = text_of(tracker)
         filing = parse_filing(text) or parse_filing(
-            text, answering=_asked(tracker, SLOT_ESTIMATE_FILING)
+            text, answering=asked(tracker, SLOT_ESTIMATE_FILING)
         )
         if filing is None:
             for entity in entities_named(tracker, ENTITY_FILING_STATUS):
@@ -323,9 +261,7 @@ class ValidateEstimateForm(FormValidationAction):
         if filing:
             return {SLOT_ESTIMATE_FILING: filing}
         return (
-            {SLOT_ESTIMATE_FILING: text}
-            if _asked(tracker, SLOT_ESTIMATE_FILING)
-            else {}
+            {SLOT_ESTIMATE_FILING: text} if asked(tracker, SLOT_ESTIMATE_FILING) else {}
         )
 
     async def extract_estimate_total(
@@ -338,14 +274,14 @@ class ValidateEstimateForm(FormValidationAction):
             # named figures are taken by run(); an amount said before them, when
             # the form asks for the total, is the total (5万，自费2000)
             unnamed = None if "total" in stated else unnamed_amount(text)
-            if unnamed is None or not _asked(tracker, SLOT_ESTIMATE_TOTAL, unnamed):
+            if unnamed is None or not asked(tracker, SLOT_ESTIMATE_TOTAL, unnamed):
                 return {}
             return {SLOT_ESTIMATE_TOTAL: text}
         try:
             understood = parse_amount(text)
         except InvalidAmount:
             understood = None
-        if not _asked(tracker, SLOT_ESTIMATE_TOTAL, understood):
+        if not asked(tracker, SLOT_ESTIMATE_TOTAL, understood):
             return {}
         return {SLOT_ESTIMATE_TOTAL: text}
 
@@ -365,7 +301,7 @@ class ValidateEstimateForm(FormValidationAction):
     def _own_figure(tracker: Tracker, slot: str) -> dict[str, Any]:
         text = text_of(tracker)
         unknown = UNKNOWN_VALUE if says_unknown(text) else None
-        if not _asked(tracker, slot, unknown) or figures_from_text(text).get(slot):
+        if not asked(tracker, slot, unknown) or figures_from_text(text).get(slot):
             return {}
         return {slot: unknown or text}
 
