@@ -125,6 +125,8 @@ def test_places_already_in_the_case_keep_their_roles(gazetteer):
 
 def test_the_family_one_lives_with_is_not_the_patient():
     assert patient_of("现在在上海跟女儿住，住院能直接刷吗") is None
+    assert patient_of("那北京呢？儿子在北京") is None
+    assert patient_of("儿子在北京住院，能直接结算吗") == "child"
     assert patient_of("我是退休职工，在外地跟孩子住") is None
     assert patient_of("住在儿子家，我爸要住院") == "parent"
     assert patient_of("孩子住院了") == "child"
