@@ -130,3 +130,53 @@ def test_the_family_one_lives_with_is_not_the_patient():
     assert patient_of("我是退休职工，在外地跟孩子住") is None
     assert patient_of("住在儿子家，我爸要住院") == "parent"
     assert patient_of("孩子住院了") == "child"
+
+
+def first_sentence(reply: str) -> str:
+    return reply.split("。")[0]
+
+
+@pytest.mark.parametrize(
+    "topic, text, opening, more",
+    [
+        ("lapse", "医保断缴了怎么办", "尽快补缴", "等待期"),
+        ("lapse", "医保忘交了怎么办", "尽快补缴", "3个月"),
+        ("lapse", "医保逾期没交怎么办", "逾期没交就是断缴", "尽快补缴"),
+        ("lapse", "新农合断交了怎么办", "尽快续保", "补缴能缩短"),
+        ("lapse", "职工医保断缴了怎么办", "尽快补缴", "不设待遇等待期"),
+        ("account_balance", "断缴后个人账户余额还能用吗", "能用", "余额仍归你"),
+        ("lapse", "断缴后个人账户余额还能用吗", "能用", "余额仍归你"),
+        ("pay_contributions", "居民医保每年什么时候交", "居民医保", "集中缴费期"),
+        ("account_balance", "个人账户划入标准是多少", "在职职工", "缴费基数的2%"),
+        ("account_balance", "当年余额怎么算", "在职职工", "缴费基数的2%"),
+        ("family_account", "哪些人可以成为共济对象", "能给近亲属用", "兄弟姐妹"),
+        ("family_account", "共济范围有哪些", "能给近亲属用", "祖父母"),
+        ("family_account", "一次能转多少", "医保钱包", "2000元"),
+        ("transfer", "转移接续多久办好", "一般15个工作日", "10个工作日"),
+        ("transfer", "什么情况下需要转移", "能转", "跨统筹地区换工作"),
+        ("outpatient", "门诊慢特病就医注意什么", "门诊慢特病", "资格认定"),
+        ("settlement_failed", "结算失败了怎么办", "先找医院医保办", "补办备案"),
+        ("manual_claim", "报销款多久到账", "报销款多久到账", "参保地医保经办机构"),
+        ("rural_coop", "新农合异地报销比例和本地一样吗", "异地就医", "参保地政策"),
+    ],
+)
+def test_the_first_sentence_answers_the_point(
+    kb, gazetteer, topic, text, opening, more
+):
+    topic = narrower_topic(text, topic) or topic
+    first = first_sentence(answer_text(kb, gazetteer, topic, text))
+    assert first.startswith(opening) and more in first
+
+
+def test_the_points_around_a_lapse_and_the_account(kb, gazetteer):
+    resident = answer_text(kb, gazetteer, "lapse", "新农合断交了怎么办")
+    assert "6个月" in resident and "4年" in resident
+    retired = answer_text(kb, gazetteer, "account_balance", "个人账户怎么计算")
+    assert "退休人员" in retired and "定额划入" in retired
+    minding = answer_text(kb, gazetteer, "outpatient", "门诊慢特病就医注意什么")
+    assert "出示医保电子凭证或社保卡" in minding
+    assert narrower_topic("新农合异地报销比例和本地一样吗", "rural_coop") == (
+        "ratio_difference"
+    )
+    ratio = answer_text(kb, gazetteer, "ratio_difference", "新农合比例和本地一样吗")
+    assert "不降低" in ratio and "10个百分点" in ratio

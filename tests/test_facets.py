@@ -56,3 +56,20 @@ def test_the_point_asked(text, facet):
 )
 def test_who_the_care_is_for(text, who):
     assert patient_of(text) == who
+
+
+@pytest.mark.parametrize(
+    "text, facet",
+    [
+        ("个人账户划入标准是多少", "computed"),
+        ("当年余额怎么算", "computed"),
+        ("可以帮哪些家人", "who"),
+        ("哪些人可以成为共济对象", "who"),
+        ("一次能转多少", "amount"),
+        ("什么情况下需要转移", "possible"),
+        ("门诊慢特病就医注意什么", "how"),
+        ("报销款多久到账", "effective"),
+    ],
+)
+def test_the_points_added_for_real_questions(text, facet):
+    assert facet_of(text) == facet
