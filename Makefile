@@ -38,8 +38,10 @@ lexicon: install ## regenerate jieba's domain dictionary from the lexicon and re
 
 $(MODEL): $(TRAIN_INPUTS) | install
 	@echo "Training the model (inputs changed or no model yet) ..."
+	@mkdir -p models && touch models/.training-started
 	@$(RASA) train --fixed-model-name current --out models --quiet
-	@touch $(MODEL)
+	@# dated when training began: an input edited meanwhile makes it stale again
+	@touch -r models/.training-started $(MODEL) && rm -f models/.training-started
 
 train: install $(MODEL) ## train the model if it is missing or older than its inputs
 
