@@ -19,6 +19,7 @@ from actions.constants import (
     INTENT_MATERIALS,
     INTENT_PARAMETERS,
     ROLE_TREATMENT,
+    SLOT_ESTIMATE_FILING,
     SLOT_FACET,
     SLOT_FILING_STATUS,
     SLOT_HOSPITAL,
@@ -41,6 +42,7 @@ from actions.constants import (
 )
 from actions.estimate import corrects_estimate, reestimate
 from assistant.answers.policy import case_sentence, compose
+from assistant.calculator import LONG_TERM
 from assistant.case import Case
 from assistant.conversation import (
     PlaceQuestion,
@@ -54,7 +56,7 @@ from assistant.knowledge.models import Hospital, KnowledgeBase, Topic
 from assistant.people import patient_of
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance, medical_insurance_question
-from assistant.understand import implied_scheme
+from assistant.understand import implied_scheme, parse_filing
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +319,11 @@ def answer(
     patient = patient_of(text) or tracker.get_slot(SLOT_PATIENT)
     if patient != tracker.get_slot(SLOT_PATIENT):
         events.append(SlotSet(SLOT_PATIENT, patient))
+    # living at the treatment place (随子女定居, 单位派驻): kept for the estimate too
+    long_term = parse_filing(text) == LONG_TERM
+    if long_term and tracker.get_slot(SLOT_ESTIMATE_FILING) != LONG_TERM:
+        events.append(SlotSet(SLOT_ESTIMATE_FILING, LONG_TERM))
+    long_term = long_term or tracker.get_slot(SLOT_ESTIMATE_FILING) == LONG_TERM
     if topic is None:  # a statement of the case: say it back, ask what they want
         said = case_sentence(
             kb,
@@ -325,6 +332,7 @@ def answer(
                 insured=gazetteer.resolve(insured or ""),
                 treatment=gazetteer.resolve(treatment or ""),
                 patient=patient,
+                long_term=long_term,
             ),
         )
         dispatcher.utter_message(
@@ -340,6 +348,7 @@ def answer(
         level=f"l{level}" if level else None,
         hospital=hospital,
         patient=patient,
+        long_term=long_term,
     )
     facet = _facet(tracker, topic)
     composed = compose(kb, gazetteer, topic, context, facet)

@@ -28,10 +28,12 @@ from actions.constants import (
     UTTER_OUT_OF_SCOPE,
 )
 from assistant.conversation import check_places
-from assistant.facets import is_follow_up, narrower_topic
+from assistant.facets import asks_estimate, cued_topic, is_follow_up, narrower_topic
 from assistant.knowledge.loader import default_knowledge_base
+from assistant.knowledge.models import KnowledgeBase, Topic
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance, medical_insurance_question
+from assistant.text import to_simplified
 
 CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
@@ -39,6 +41,23 @@ CLARIFY_MIN_CONFIDENCE = 0.05
 # likely is answered on that reading, with the others as buttons, instead of asked
 # back; at least this likely when it names the person's places
 ANSWER_MIN_CONFIDENCE_WITH_PLACES = 0.2
+
+
+def _cued(
+    kb: KnowledgeBase, text: str, topics: list, ranking: list[dict[str, Any]]
+) -> Topic | None:
+    """The topic an unsure question's words name plainly (共济, 断缴, 外地住院…报销),
+    unless its likeliest reading is out of scope (asked back) or the estimate of a
+    bill the message gives."""
+    cued = cued_topic(to_simplified(text))
+    if cued is None or not about_insurance(text):
+        return None
+    readings = [c.get("name") for c in ranking if c.get("name") != INTENT_NLU_FALLBACK]
+    if readings and readings[0] == INTENT_OUT_OF_SCOPE:
+        return None
+    if topics and topics[0][1].id == TOPIC_ESTIMATE and asks_estimate(text):
+        return None
+    return kb.topics.get(cued)
 
 
 def _top_intent(ranking: list[dict[str, Any]]) -> str | None:
@@ -99,9 +118,12 @@ class ActionClarify(Action):
         if question:  # the place first: without it no answer can be specific
             topic = topics[0][1] if topics else None
             return events + ask_about_place(dispatcher, question, topic)
-        if not topics:
+        cued = _cued(kb, text, topics, ranking)
+        if not topics and cued is None:
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []
+        if not topics:  # no reading likely at all, but its words name the topic
+            return answer(dispatcher, tracker, cued)
         name, guess = topics[0]
         narrower = narrower_topic(text, guess.id)
         if narrower:  # the question names the point: 社保卡丢了, 没备案, 转院
@@ -127,6 +149,16 @@ class ActionClarify(Action):
                 for n, t in topics[1:]
             ]
             return answer(dispatcher, tracker, guess, others)
+        if cued is not None:  # unsure, but its words name the topic: answered
+            others = [
+                {
+                    "title": kb.facets.other_reading.format(title=t.title),
+                    "payload": f"/{n}",
+                }
+                for n, t in topics
+                if t is not cued
+            ]
+            return answer(dispatcher, tracker, cued, others[: CLARIFY_CANDIDATES - 1])
         dispatcher.utter_message(
             response=UTTER_CLARIFY,
             title=guess.title,

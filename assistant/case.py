@@ -26,6 +26,9 @@ class Case:
     level: str | None = None  # l1 / l2 / l3
     hospital: Hospital | None = None
     patient: str | None = None  # parent / spouse / child; None: the person themself
+    long_term: bool = (
+        False  # lives at the treatment place (异地安置, 长期居住, 常驻工作)
+    )
     today: datetime.date = field(default_factory=datetime.date.today)
 
 

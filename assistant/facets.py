@@ -71,6 +71,23 @@ def narrower_topic(text: str, topic_id: str) -> str | None:
     return None
 
 
+@functools.cache
+def _cues(path: Path = FACETS_FILE) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(rule["words"]), rule["topic"])
+        for rule in _lexicon(path).get("cues", [])
+    )
+
+
+def cued_topic(text: str) -> str | None:
+    """The topic a question names plainly (共济, 断缴, 急诊, 外地住院…报销), for a
+    question the classifier is unsure of; None when its words name none."""
+    for words, topic in _cues():
+        if words.search(text or ""):
+            return topic
+    return None
+
+
 # What asks for an estimate of a bill: an amount, or words asking how much is paid.
 _ESTIMATE_ASKED = re.compile(
     r"[0-9０-９]|[一二两三四五六七八九十百千万]+(块|元|万)|报(多少|几成|百分之几)|能报|"

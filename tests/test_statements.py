@@ -5,6 +5,7 @@ import pytest
 
 from actions.answer import ActionAnswer
 from actions.constants import UTTER_ASK_TOPIC, UTTER_OUT_OF_SCOPE
+from assistant.understand import parse_filing
 from tests.conftest import make_tracker
 from tests.test_actions import region, run
 
@@ -31,3 +32,21 @@ def test_an_unsure_statement_with_nothing_in_it_is_declined():
 def test_a_statement_of_the_case_is_said_back(text, confidence, entities):
     messages, _ = run(ActionAnswer(), statement(text, confidence, entities))
     assert messages[0]["response"] == UTTER_ASK_TOPIC
+
+
+def test_living_at_the_treatment_place_is_said_and_kept_for_the_estimate():
+    tracker = make_tracker(
+        "ask_card_elsewhere",
+        "我是上海退休职工，在昆山住了好几年了，住院能直接刷吗",
+        entities=[region("310000", "insured"), region("320583", "treatment")],
+    )
+    messages, slots = run(ActionAnswer(), tracker)
+    assert messages[0]["case"].startswith("你是上海参保、长期住在江苏苏州（昆山）")
+    assert "异地长期居住" in messages[0]["case"]
+    assert slots["estimate_filing"] == "long_term"
+
+
+def test_a_residence_permit_is_not_living_there_long_term():
+    assert parse_filing("外地人办了居住证能在深圳参保吗") is None
+    assert parse_filing("单位派我到杭州上班") == "long_term"
+    assert parse_filing("在外地跟孩子住") == "long_term"

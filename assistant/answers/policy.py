@@ -43,6 +43,9 @@ MAX_LENGTH = 280  # characters of a policy answer, fitting a phone screen
 LOCAL_FACETS = ("how", "where")
 # facets whose answer shows the insured place's parameters
 PARAMETER_FACETS = (None, "amount", "why")
+# facets a group rule of provinces (京津冀: no filing needed) answers; a narrower point
+# (whose card, what if lost) keeps its own unit
+REGIONAL_FACETS = (None, "possible", "how", "materials", "effective", "validity")
 
 
 @dataclass
@@ -78,6 +81,8 @@ def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
     where = scope(gazetteer, case)
     if where is not None:
         province = gazetteer.province_of(case.insured).short
+        if case.long_term and f"{where}_long_term" in words:
+            where = f"{where}_long_term"
         return words[where].format(
             who=who, insured=insured, treatment=treatment, province=province
         )
@@ -267,7 +272,7 @@ def compose(
     if facet == BACK_HOME and case.treatment == case.insured:
         case = replace(case, treatment=None)  # going back: not a local visit
     where = scope(gazetteer, case)
-    if where == CROSS_PROVINCE:
+    if where == CROSS_PROVINCE and facet in REGIONAL_FACETS:
         provinces = (case.insured.province, case.treatment.province)
         unit = kb.facets.regional_unit(unit.topic, provinces, facet) or unit
     answering = kb.topics[unit.topic]

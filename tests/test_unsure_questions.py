@@ -1,0 +1,61 @@
+"""A question the classifier is unsure of whose words name its topic plainly (共济,
+断缴, 外地住院…报销) is answered on that topic, with the classifier's readings as
+buttons; without such words, or when it may be out of scope, it is asked back."""
+
+import pytest
+
+from actions.clarify import ActionClarify
+from actions.constants import UTTER_CLARIFY, UTTER_POLICY_ANSWER
+from assistant.answers.policy import compose
+from assistant.case import Case
+from assistant.facets import cued_topic
+from tests.conftest import make_tracker
+from tests.test_actions import run
+
+UNSURE = [
+    {"name": "nlu_fallback", "confidence": 0.45},
+    {"name": "ask_parameters", "confidence": 0.24},
+    {"name": "ask_settlement_failed", "confidence": 0.10},
+]
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("深圳医保外地住院怎么报销", "card_elsewhere"),
+        ("异地就医备案之后什么时候开始生效", "filing_validity"),
+        ("6个月到了还没看完怎么办", "filing_validity"),
+        ("哪些人可以成为共济对象", "family_account"),
+        ("医保过了时间没交怎么办", "lapse"),
+        ("人脸识别不通过怎么办", "e_voucher"),
+        ("出差路上突发急病去了医院", "emergency"),
+        ("我在羊城住院，算异地吗", "intra_province"),
+        ("今天天气怎么样", None),
+    ],
+)
+def test_the_topic_a_question_names_plainly(text, topic):
+    assert cued_topic(text) == topic
+
+
+def test_an_unsure_question_naming_its_topic_is_answered_with_the_readings_as_buttons():
+    tracker = make_tracker("nlu_fallback", "深圳医保外地住院怎么报销", ranking=UNSURE)
+    messages, slots = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert slots["topic"] == "card_elsewhere"
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert any("能报多少" in t or "起付线" in t for t in titles)
+
+
+def test_an_unsure_question_naming_no_topic_is_asked_back():
+    tracker = make_tracker("nlu_fallback", "医保那个事情咋弄", ranking=UNSURE)
+    messages, _ = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_CLARIFY
+
+
+def test_whose_card_keeps_its_own_answer_inside_jingjinji(kb, gazetteer):
+    case = Case(insured=gazetteer.resolve("北京"), treatment=gazetteer.resolve("河北"))
+    card = kb.topics["card_elsewhere"]
+    who = "".join(compose(kb, gazetteer, card, case, "who").arguments.values())
+    assert "本人" in who and "视同已备案" not in who
+    summary = "".join(compose(kb, gazetteer, card, case, None).arguments.values())
+    assert "视同已备案" in summary
