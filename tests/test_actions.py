@@ -72,7 +72,7 @@ def test_a_follow_up_with_a_new_place_re_answers_the_same_topic():
         },
     )
     messages, slots = run(ActionAnswer(), tracker)
-    assert messages[0]["direct"].startswith("能报。自己垫付了的")
+    assert messages[0]["direct"].startswith("能报。垫付的钱")
     assert slots[SLOT_REGION_TREATMENT] == "110000"
     assert SLOT_REGION_INSURED not in slots
 

@@ -90,7 +90,7 @@ def test_a_bare_request_gets_the_intro_then_the_first_question():
     tracker = make_tracker("ask_estimate", "帮我算算能报多少")
     messages, _ = run(ActionEstimateIntro(), tracker)
     assert messages[0]["response"] == UTTER_ESTIMATE_INTRO
-    assert messages[0]["direct"].startswith("能报多少看参保地的政策")
+    assert messages[0]["direct"].startswith("能报多少看参保地政策")
     assert required_slots_for(tracker)[0] == "region_insured"
 
 

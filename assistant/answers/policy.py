@@ -251,7 +251,10 @@ def basis_line(kb: KnowledgeBase, topic: Topic, facts: list[Fact], case: Case) -
     else:
         key = "public"
     return words[key].format(
-        documents="、".join(documents[:2]),
+        # the first document names the basis; the others behind 等
+        documents=documents[0] + (kb.basis_text["more"] if len(documents) > 1 else "")
+        if documents
+        else "",
         years=year_text,
         checked=checked,
         channel=channel,

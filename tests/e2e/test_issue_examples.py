@@ -62,5 +62,7 @@ def test_basis_names_policy_documents_only(assistant, kb):
         for line in reply.splitlines():
             if line.startswith("依据："):
                 cited = line.removeprefix("依据：").split("。")[0].split("，")[0]
+                # the first document, 等 for the others, then any public pages
+                cited = cited.split("及公开资料")[0].removesuffix("等")
                 for name in cited.split("、"):
                     assert name in documents, (name, line)
