@@ -165,6 +165,7 @@ def first_sentence(reply: str) -> str:
         ("settlement_failed", "结算失败了怎么办", "先找医院医保办", "补办备案"),
         ("manual_claim", "报销款多久到账", "报销款多久到账", "参保地医保经办机构"),
         ("rural_coop", "新农合异地报销比例和本地一样吗", "异地就医", "参保地政策"),
+        ("referral", "不办转院手续报销多少", "转诊的报销比例", "20个百分点"),
     ],
 )
 def test_the_first_sentence_answers_the_point(

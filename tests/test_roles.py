@@ -59,6 +59,8 @@ def roles(text, *names):
         ("外地户口在深圳交医保", ["深圳"], [INS]),
         # an outsider there: where the care is, whatever follows
         ("外地患者在北京医保怎么用啊", ["北京"], [TRT]),
+        # living there
+        ("长沙长期居住异地怎么办理异地就医", ["长沙"], [TRT]),
         ("外省人在上海医保卡能刷吗", ["上海"], [TRT]),
         ("我能在南京参加居民医保吗", ["南京"], [INS]),
         ("我在厦门打工想自己交医保，能在厦门交吗", ["厦门", "厦门"], [INS, INS]),

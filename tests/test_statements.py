@@ -50,3 +50,13 @@ def test_a_residence_permit_is_not_living_there_long_term():
     assert parse_filing("外地人办了居住证能在深圳参保吗") is None
     assert parse_filing("单位派我到杭州上班") == "long_term"
     assert parse_filing("在外地跟孩子住") == "long_term"
+
+
+def test_living_somewhere_long_term_with_the_insured_place_unsaid():
+    tracker = make_tracker(
+        "ask_filing_how",
+        "长沙长期居住异地怎么办理异地就医",
+        entities=[region("430100", "treatment")],
+    )
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["case"].startswith("你长期住在湖南长沙，备案选“异地长期居住”类")

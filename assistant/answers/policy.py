@@ -88,6 +88,8 @@ def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
         )
     if insured:
         return words["insured_only"].format(who=who, insured=insured)
+    if treatment and case.long_term:
+        return words["treatment_only_long_term"].format(who=who, treatment=treatment)
     if treatment:
         return words["treatment_only"].format(who=who, treatment=treatment)
     return ""
