@@ -60,3 +60,19 @@ def test_living_somewhere_long_term_with_the_insured_place_unsaid():
     )
     messages, _ = run(ActionAnswer(), tracker)
     assert messages[0]["case"].startswith("你长期住在湖南长沙，备案选“异地长期居住”类")
+
+
+@pytest.mark.parametrize(
+    "entities, opening",
+    [
+        ([], "你长期住在外地，备案选“异地长期居住”类"),
+        ([region("310000", "insured")], "你是上海参保、长期住在外地"),
+    ],
+)
+def test_living_elsewhere_long_term_is_said_whatever_places_are_known(
+    entities, opening
+):
+    text = "我是退休职工，在外地跟孩子住，住院能直接结算吗"
+    tracker = make_tracker("ask_card_elsewhere", text, entities=entities)
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["case"].startswith(opening)

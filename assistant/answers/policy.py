@@ -79,20 +79,18 @@ def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
     treatment = spoken_name(gazetteer, case.treatment) if case.treatment else None
     who = words["who"].get(case.patient or "self", words["who"]["self"])
     where = scope(gazetteer, case)
-    if where is not None:
-        province = gazetteer.province_of(case.insured).short
-        if case.long_term and f"{where}_long_term" in words:
-            where = f"{where}_long_term"
-        return words[where].format(
-            who=who, insured=insured, treatment=treatment, province=province
+    province = gazetteer.province_of(case.insured).short if where else None
+    if where is None:
+        where = (
+            "insured_only" if insured else "treatment_only" if treatment else "nowhere"
         )
-    if insured:
-        return words["insured_only"].format(who=who, insured=insured)
-    if treatment and case.long_term:
-        return words["treatment_only_long_term"].format(who=who, treatment=treatment)
-    if treatment:
-        return words["treatment_only"].format(who=who, treatment=treatment)
-    return ""
+    if case.long_term and f"{where}_long_term" in words:
+        where = f"{where}_long_term"  # living there: 长期住在…, the filing type
+    if where not in words:
+        return ""
+    return words[where].format(
+        who=who, insured=insured, treatment=treatment, province=province
+    )
 
 
 def _numbered(lines: Sequence[str]) -> str:
