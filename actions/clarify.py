@@ -28,7 +28,12 @@ from actions.constants import (
     UTTER_OUT_OF_SCOPE,
 )
 from assistant.conversation import check_places
-from assistant.facets import asks_estimate, cued_topic, is_follow_up, narrower_topic
+from assistant.facets import (
+    asks_estimate,
+    continues_topic,
+    cued_topic,
+    narrower_topic,
+)
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import KnowledgeBase, Topic
 from assistant.places import default_gazetteer
@@ -60,6 +65,11 @@ def _cued(
     return kb.topics.get(cued)
 
 
+def _names_a_place(tracker: Tracker) -> bool:
+    entities = tracker.latest_message.get("entities", [])
+    return any(e.get("entity") == ENTITY_REGION for e in entities)
+
+
 def _top_intent(ranking: list[dict[str, Any]]) -> str | None:
     """The likeliest intent other than the fallback."""
     for candidate in ranking:
@@ -88,17 +98,20 @@ class ActionClarify(Action):
             return again
         text = tracker.latest_message.get("text") or ""
         ranking = tracker.latest_message.get("intent_ranking", [])
-        if _top_intent(ranking) == INTENT_OUT_OF_SCOPE and not (
-            medical_insurance_question(text)
-        ):
-            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
-            return []
         kb = default_knowledge_base()
         context = kb.topics.get(tracker.get_slot(SLOT_TOPIC) or "")
-        if context is not None and context.id != TOPIC_ESTIMATE and is_follow_up(text):
-            return answer(
-                dispatcher, tracker, context
-            )  # 那回湖南老家呢: the topic goes on
+        place = _names_a_place(tracker)
+        off_topic = _top_intent(ranking) == INTENT_OUT_OF_SCOPE
+        if (
+            context is not None
+            and context.id != TOPIC_ESTIMATE
+            and continues_topic(text, place)
+            and (place or about_insurance(text) or not off_topic)
+        ):  # 那回湖南老家呢, 去南京呢, 一次能转多少: the topic goes on
+            return answer(dispatcher, tracker, context)
+        if off_topic and not medical_insurance_question(text):
+            dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
+            return []
         gazetteer = default_gazetteer()
         entities, question = check_places(
             tracker.latest_message.get("entities", []), gazetteer

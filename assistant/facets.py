@@ -117,6 +117,38 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP.match((text or "").strip()))
 
 
+# A short question mid-conversation: 去南京呢？ (with a place), 一次能转多少？ (a point)
+_SHORT = 14
+_ENDS_WITH_NE = re.compile(r"呢[？?！!。.]*$")
+# the points a short question may ask of the topic being talked about
+_POINTS_OF_A_TOPIC = (
+    "effective",
+    "validity",
+    "change",
+    "who",
+    "time_limit",
+    "materials",
+    "where",
+    "amount",
+    "lost",
+    "back_home",
+)
+
+
+def continues_topic(text: str, names_a_place: bool) -> bool:
+    """Whether a message the classifier was unsure of (or took for something else)
+    goes on with the topic being talked about: 那回湖南老家呢; a short 去南京呢 that
+    names a place; a short question asking one point of it (一次能转多少)."""
+    text = (text or "").strip()
+    if is_follow_up(text):
+        return True
+    if len(text) > _SHORT:
+        return False
+    if names_a_place and _ENDS_WITH_NE.search(text):
+        return True
+    return facet_of(text) in _POINTS_OF_A_TOPIC
+
+
 def only_a_figure(text: str) -> bool:
     """Whether a message is only an amount or a percentage (1200元, 80%, 两万多)."""
     return bool(_ONLY_A_FIGURE.match(text or ""))

@@ -5,7 +5,7 @@ buttons; without such words, or when it may be out of scope, it is asked back.""
 import pytest
 
 from actions.clarify import ActionClarify
-from actions.constants import UTTER_CLARIFY, UTTER_POLICY_ANSWER
+from actions.constants import UTTER_CLARIFY, UTTER_OUT_OF_SCOPE, UTTER_POLICY_ANSWER
 from assistant.answers.policy import compose
 from assistant.case import Case
 from assistant.facets import cued_topic
@@ -59,3 +59,31 @@ def test_whose_card_keeps_its_own_answer_inside_jingjinji(kb, gazetteer):
     assert "本人" in who and "视同已备案" not in who
     summary = "".join(compose(kb, gazetteer, card, case, None).arguments.values())
     assert "视同已备案" in summary
+
+
+@pytest.mark.parametrize(
+    "text, top, entities, expected",
+    [
+        (
+            "去南京呢？",
+            "out_of_scope",
+            [{"entity": "region", "value": "320100"}],
+            "answer",
+        ),
+        (
+            "那在武汉呢？",
+            "out_of_scope",
+            [{"entity": "region", "value": "420100"}],
+            "answer",
+        ),
+        ("一次能转多少？", "nlu_fallback", [], "answer"),
+        ("那你喜欢吃什么呢", "out_of_scope", [], "declined"),
+    ],
+)
+def test_a_short_follow_up_goes_on_with_the_topic(text, top, entities, expected):
+    ranking = [{"name": top, "confidence": 0.9}]
+    slots = {"topic": "family_account", "region_insured": "110000"}
+    tracker = make_tracker(top, text, entities=entities, slots=slots, ranking=ranking)
+    messages, _ = run(ActionClarify(), tracker)
+    wanted = UTTER_POLICY_ANSWER if expected == "answer" else UTTER_OUT_OF_SCOPE
+    assert messages[0]["response"] == wanted
