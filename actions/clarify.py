@@ -57,12 +57,22 @@ def _cued(
     cued = cued_topic(to_simplified(text))
     if cued is None or not about_insurance(text):
         return None
-    readings = [c.get("name") for c in ranking if c.get("name") != INTENT_NLU_FALLBACK]
-    if readings and readings[0] == INTENT_OUT_OF_SCOPE:
+    if _top_intent(ranking) == INTENT_OUT_OF_SCOPE:
         return None
     if topics and topics[0][1].id == TOPIC_ESTIMATE and asks_estimate(text):
         return None
     return kb.topics.get(cued)
+
+
+def _other_readings(
+    kb: KnowledgeBase, topics: list[tuple[str, Topic]], answered: Topic
+) -> list[dict[str, str]]:
+    """Buttons for the readings of an uncertain question other than the one answered."""
+    return [
+        {"title": kb.facets.other_reading.format(title=t.title), "payload": f"/{n}"}
+        for n, t in topics
+        if t is not answered
+    ]
 
 
 def _names_a_place(tracker: Tracker) -> bool:
@@ -154,23 +164,11 @@ class ActionClarify(Action):
             and (tracker.get_slot(SLOT_TOPIC) or about_insurance(text))
         ):
             # The likeliest reading is answered; the others are a click away.
-            others = [
-                {
-                    "title": kb.facets.other_reading.format(title=t.title),
-                    "payload": f"/{n}",
-                }
-                for n, t in topics[1:]
-            ]
-            return answer(dispatcher, tracker, guess, others)
+            return answer(
+                dispatcher, tracker, guess, _other_readings(kb, topics, guess)
+            )
         if cued is not None:  # unsure, but its words name the topic: answered
-            others = [
-                {
-                    "title": kb.facets.other_reading.format(title=t.title),
-                    "payload": f"/{n}",
-                }
-                for n, t in topics
-                if t is not cued
-            ]
+            others = _other_readings(kb, topics, cued)
             return answer(dispatcher, tracker, cued, others[: CLARIFY_CANDIDATES - 1])
         dispatcher.utter_message(
             response=UTTER_CLARIFY,
