@@ -72,7 +72,7 @@ def test_a_follow_up_with_a_new_place_re_answers_the_same_topic():
         },
     )
     messages, slots = run(ActionAnswer(), tracker)
-    assert messages[0]["direct"].startswith("能报。垫付的钱")
+    assert messages[0]["direct"].startswith("能报。带齐票据")
     assert slots[SLOT_REGION_TREATMENT] == "110000"
     assert SLOT_REGION_INSURED not in slots
 
@@ -306,7 +306,7 @@ def test_traditional_characters_and_follow_ups_are_not_declined():
 def test_the_point_asked_is_answered_and_remembered_for_follow_ups():
     tracker = make_tracker("ask_filing_validity", "备案办完多久能用")
     messages, slots = run(ActionAnswer(), tracker)
-    assert "马上提示是否成功" in messages[0]["direct"]
+    assert "即时出结果" in messages[0]["direct"]
     assert slots[SLOT_FACET] == "effective"
     follow_up = make_tracker(
         "inform",
@@ -315,7 +315,7 @@ def test_the_point_asked_is_answered_and_remembered_for_follow_ups():
         slots={"topic": "filing_validity", "facet": "effective"},
     )
     messages, _ = run(ActionAnswer(), follow_up)
-    assert "马上提示是否成功" in messages[0]["direct"]  # the same point, new place
+    assert "即时出结果" in messages[0]["direct"]  # the same point, new place
 
 
 def test_a_facet_button_answers_that_point_of_the_topic_in_context():
@@ -339,7 +339,7 @@ def test_an_uncertain_question_is_answered_on_its_likeliest_reading():
     tracker = make_tracker("nlu_fallback", "外地药店能刷医保卡吗", ranking=ranking)
     messages, slots = run(ActionClarify(), tracker)
     assert messages[0]["response"] == UTTER_POLICY_ANSWER
-    assert messages[0]["direct"].startswith("可以，但要先办异地就医备案")
+    assert messages[0]["direct"].startswith("可以，先办异地就医备案")
     assert messages[0]["buttons"][0] == {
         "title": "想问的是：门诊和门诊慢特病？",
         "payload": "/ask_outpatient",

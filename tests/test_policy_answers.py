@@ -45,7 +45,7 @@ def test_the_insured_place_makes_the_answer_specific(kb, gazetteer):
     )
     args = compose(kb, gazetteer, kb.topics["manual_claim"], context, "where").arguments
     assert "【上海】" in args["local"] and "6个月内" in args["local"]
-    assert "以上海医保部门答复为准" in args["basis"]
+    assert "以上海医保答复为准" in args["basis"]
 
 
 def test_a_region_fact_only_applies_in_its_role(kb, gazetteer):
@@ -67,9 +67,35 @@ def test_two_places_in_one_province_are_intra_provincial(kb, gazetteer):
         insured=gazetteer.resolve("苏州"), treatment=gazetteer.resolve("南京")
     )
     args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
-    assert args["case"].startswith(
-        "你是江苏苏州参保、在江苏南京看病，属于江苏省内异地就医"
+    assert args["case"].startswith("你是江苏苏州参保、在南京看病，属于江苏省内异地就医")
+
+
+def test_the_province_is_said_once_when_both_places_lie_in_it(kb, gazetteer):
+    context = Case(
+        insured=gazetteer.resolve("南京"), treatment=gazetteer.resolve("昆山")
     )
+    args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
+    assert (
+        args["case"] == "你是江苏南京参保、在苏州（昆山）看病，属于江苏省内异地就医。"
+    )
+    across = Case(
+        insured=gazetteer.resolve("南京"), treatment=gazetteer.resolve("杭州")
+    )
+    args = compose(kb, gazetteer, kb.topics["card_elsewhere"], across).arguments
+    assert "在浙江杭州看病，属于跨省" in args["case"]  # another province: named
+
+
+def test_joining_the_scheme_is_confirmed_with_the_local_office_not_a_hospital(
+    kb, gazetteer
+):
+    there = Case(treatment=gazetteer.resolve("深圳"))
+    for topic in ("enrol_outsider", "enrol_materials", "social_card"):
+        basis = compose(kb, gazetteer, kb.topics[topic], there).arguments["basis"]
+        assert "以深圳医保答复为准" in basis and "医院" not in basis
+    basis = compose(kb, gazetteer, kb.topics["enrol_outsider"], Case()).arguments[
+        "basis"
+    ]
+    assert "以当地医保答复为准" in basis
 
 
 def test_a_fact_resting_on_a_public_page_says_so_with_its_year(kb, gazetteer):
@@ -184,7 +210,7 @@ def test_the_first_sentence_puts_each_place_in_its_role(kb, gazetteer):
     context = context_for(gazetteer, "常熟", "上海")
     args = compose(kb, gazetteer, kb.topics["card_elsewhere"], context).arguments
     assert args["case"] == "你是江苏苏州（常熟）参保、在上海看病，属于跨省异地就医。"
-    assert "以常熟医保部门答复为准" in args["basis"]
+    assert "以常熟医保答复为准" in args["basis"]
 
 
 def test_a_local_visit_is_said_to_be_local_not_answered_as_elsewhere(kb, gazetteer):
@@ -197,9 +223,9 @@ def test_a_local_visit_is_said_to_be_local_not_answered_as_elsewhere(kb, gazette
 @pytest.mark.parametrize(
     "topic, facet, must",
     [
-        ("filing_validity", "effective", "马上提示是否成功"),
+        ("filing_validity", "effective", "即时出结果"),
         ("filing_validity", "change", "取消"),
-        ("card_elsewhere", "effective", "马上提示是否成功"),  # via `see`
+        ("card_elsewhere", "effective", "即时出结果"),  # via `see`
         ("referral", "validity", "不少于6个月"),
         ("filing_how", "who", "为他人备案"),
         ("not_filed", "who", "为他人备案"),

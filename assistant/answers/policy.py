@@ -23,6 +23,7 @@ from assistant.vocabulary import FILING_STATUSES, ROLE_INSURED, ROLE_TREATMENT
 
 PLACEHOLDER_INSURED = "参保地"
 PLACEHOLDER_TREATMENT = "就医地"
+PLACEHOLDER_LOCAL = "当地"  # joining the scheme: where one lives and works
 FIND_HOSPITAL = "find_hospital"
 MATERIALS = "materials"
 MAX_STEPS = 3
@@ -59,24 +60,35 @@ class Answer:
     facts: list[Fact]
 
 
-def spoken_name(gazetteer: Gazetteer, region: Region) -> str:
+def spoken_name(
+    gazetteer: Gazetteer, region: Region, said: Region | None = None
+) -> str:
     """A place as people say it, with what it lies in: 上海, 江苏南京, 江苏苏州（常熟）,
-    北京（朝阳区）."""
+    北京（朝阳区）; the province is left out when `said`, named just before, lies in
+    it too (江苏南京参保、在苏州看病)."""
     if region.level == PROVINCE:
         return region.short
     province = gazetteer.province_of(region)
+    named = province.short
+    if said is not None and not province.is_municipality:
+        if gazetteer.province_of(said) == province:
+            named = ""
     if region.level == PREFECTURE:
-        return province.short + region.short
+        return named + region.short
     if province.is_municipality:
         return f"{province.short}（{region.name}）"
-    return f"{province.short}{gazetteer.prefecture_of(region).short}（{region.short}）"
+    return f"{named}{gazetteer.prefecture_of(region).short}（{region.short}）"
 
 
 def case_sentence(kb: KnowledgeBase, gazetteer: Gazetteer, case: Case) -> str:
     """The person's places in their roles, and 跨省 / 省内 / 本地 when both are known."""
     words = kb.case_text
     insured = spoken_name(gazetteer, case.insured) if case.insured else None
-    treatment = spoken_name(gazetteer, case.treatment) if case.treatment else None
+    treatment = (
+        spoken_name(gazetteer, case.treatment, said=case.insured)
+        if case.treatment
+        else None
+    )
     who = words["who"].get(case.patient or "self", words["who"]["self"])
     where = scope(gazetteer, case)
     province = gazetteer.province_of(case.insured).short if where else None
@@ -242,6 +254,7 @@ def basis_line(kb: KnowledgeBase, topic: Topic, facts: list[Fact], case: Case) -
     channel = kb.channels[topic.channel].format(
         insured=case.insured.short if case.insured else PLACEHOLDER_INSURED,
         treatment=case.treatment.short if case.treatment else PLACEHOLDER_TREATMENT,
+        local=case.treatment.short if case.treatment else PLACEHOLDER_LOCAL,
     )
     checked = min(f.checked for f in facts).isoformat()
     if documents and public:

@@ -18,7 +18,7 @@ def test_follow_ups_keep_the_context(assistant):
     user = sender()
     first = say(assistant.url, user, "我是上海参保的，去杭州出差垫付了住院费，怎么报销")
     assert "【上海】" in first[0]["text"] and "6个月内" in first[0]["text"]
-    assert "以上海医保部门答复为准" in first[0]["text"]
+    assert "以上海医保答复为准" in first[0]["text"]
 
     materials = reply_text(say(assistant.url, user, "要带什么材料？"))
     assert "发票原件" in materials and "费用明细清单" in materials
