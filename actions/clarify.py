@@ -38,7 +38,7 @@ from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import KnowledgeBase, Topic
 from assistant.places import default_gazetteer
 from assistant.scope import about_insurance, medical_insurance_question
-from assistant.text import to_simplified
+from assistant.text import normalized
 
 CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
@@ -54,7 +54,7 @@ def _cued(
     """The topic an unsure question's words name plainly (共济, 断缴, 外地住院…报销),
     unless its likeliest reading is out of scope (asked back) or the estimate of a
     bill the message gives."""
-    cued = cued_topic(to_simplified(text))
+    cued = cued_topic(normalized(text))
     if cued is None or not about_insurance(text):
         return None
     if _top_intent(ranking) == INTENT_OUT_OF_SCOPE:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import to_simplified
+from assistant.text import normalized
 
 _DOMAIN = re.compile(
     "医保|医疗|保险|社保|农合|农村合作|共济|医保钱包|亲情账户|报销|报账|备案|报备|结算|刷卡|卡|参保|缴费|交费|断缴|"
@@ -23,7 +23,7 @@ _DOMAIN = re.compile(
 def about_insurance(text: str) -> bool:
     """Whether the text (in simplified or traditional characters) has any word of the
     medical-insurance domain."""
-    return bool(_DOMAIN.search(to_simplified(text or "")))
+    return bool(_DOMAIN.search(normalized(text or "")))
 
 
 # Words of medical insurance itself (not of social insurance in general) and of the
@@ -41,7 +41,7 @@ def medical_insurance_question(text: str) -> bool:
     """Whether a message is plainly about basic medical insurance (辞职后医保怎么办,
     哪些人可以成为共济对象), not about pensions, housing funds, commercial cover or
     other schemes: such a message is not declined on the classifier's word alone."""
-    simplified = to_simplified(text or "")
+    simplified = normalized(text or "")
     return bool(_MEDICAL_INSURANCE.search(simplified)) and not _OTHER_SCHEMES.search(
         simplified
     )
@@ -50,4 +50,4 @@ def medical_insurance_question(text: str) -> bool:
 def other_scheme(text: str) -> bool:
     """Whether a message is about a neighbouring scheme (a pension, the housing fund,
     unemployment, commercial cover, 落户): never an estimate of a medical bill."""
-    return bool(_OTHER_SCHEMES.search(to_simplified(text or "")))
+    return bool(_OTHER_SCHEMES.search(normalized(text or "")))

@@ -1,11 +1,16 @@
 """What a message's text becomes before it is understood: traditional characters made
-simplified (OpenCC), and the question sentences of a long paragraph. Pure, no Rasa."""
+simplified (OpenCC), common miswritings of the domain's words corrected, and the
+question sentences of a long paragraph. Pure, no Rasa."""
 
 from __future__ import annotations
 
 import functools
 import re
 from typing import Any
+
+import yaml
+
+TYPOS_FILE = "typos.yml"
 
 # OpenCC's configuration from traditional to simplified characters (with its phrase
 # tables, so 乾隆 stays 乾隆 while 乾燥 becomes 干燥).
@@ -59,6 +64,39 @@ def to_simplified(text: str) -> str:
                 converted[: found.start()] + found.group() + converted[found.end() :]
             )
     return converted
+
+
+@functools.lru_cache(maxsize=1)
+def _typos() -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """The miswritings of zh_nlu/lexicon/typos.yml, wrong form to right word."""
+    from assistant.places import LEXICON_DIR
+
+    raw = yaml.safe_load((LEXICON_DIR / TYPOS_FILE).read_text(encoding="utf-8"))
+    table = {
+        wrong: right
+        for right, wrongs in (raw or {}).get("typos", {}).items()
+        for wrong in wrongs
+    }
+    for wrong, right in table.items():
+        if len(wrong) != len(right):
+            raise ValueError(f"{TYPOS_FILE}: {wrong} is not as long as {right}")
+    if not table:
+        return None
+    return re.compile(
+        "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
+    ), table
+
+
+def normalized(text: str) -> str:
+    """The text as it is understood: simplified characters, and the domain's words
+    written right (夸省 → 跨省, 报消 → 报销), character for character like
+    `to_simplified`."""
+    simple = to_simplified(text)
+    typos = _typos()
+    if not simple or simple.isascii() or typos is None:
+        return simple
+    pattern, table = typos
+    return pattern.sub(lambda found: table[found.group()], simple)
 
 
 # A paragraph (as people write on Q&A sites) tells a story and then asks. Read whole,

@@ -37,7 +37,7 @@ from assistant import text as text_module
 from assistant.facets import asks_estimate, is_follow_up, only_a_figure
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
 from assistant.roles import region_roles
-from assistant.text import question_focus, to_simplified
+from assistant.text import normalized, question_focus
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
@@ -67,8 +67,8 @@ def _fingerprint_files(paths: list[Path]) -> str:
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
 class SimplifiedChinese(GraphComponent):
-    """Rewrites each message's text in simplified characters (OpenCC), first in the
-    pipeline: the tokenizer, the entity rules, the intent classifier and, through the
+    """Rewrites each message's text in simplified characters (OpenCC), with the
+    domain's common miswritings corrected (lexicon/typos.yml), first in the pipeline: the tokenizer, the entity rules, the intent classifier and, through the
     parsed message's text, the actions all read simplified text. The conversion is
     character for character, so entity offsets hold for the text the actions get."""
 
@@ -90,8 +90,11 @@ class SimplifiedChinese(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when the conversion (or OpenCC, a required package) changes."""
-        return _fingerprint_files([Path(text_module.__file__)])
+        """Retrain when the conversion, its typo table (or OpenCC, a required package)
+        changes."""
+        return _fingerprint_files(
+            [Path(text_module.__file__), LEXICON_DIR / text_module.TYPOS_FILE]
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Simplify the text of each incoming message."""
@@ -109,7 +112,7 @@ class SimplifiedChinese(GraphComponent):
 def _simplify(message: Message) -> None:
     text = message.get(TEXT)
     if isinstance(text, str) and not text.startswith("/"):  # not a button payload
-        simple = to_simplified(text)
+        simple = normalized(text)
         if simple != text:
             message.set(TEXT, simple, add_to_output=True)
 
