@@ -93,8 +93,10 @@ def resolve_regions(
     new_insured = most_specific(by_role.get(ROLE_INSURED, []))
     new_treatment = most_specific(by_role.get(ROLE_TREATMENT, []))
     # a place already in the case, named without a role ("比例按上海还是按哈尔滨"),
-    # keeps the role it has
+    # keeps the role it has; so does one this message names again with its role
+    # ("那北京呢？儿子在北京": 北京 is where the care is, not also the insured place)
     known = {insured, treatment} - {None}
+    known |= {r.code for r in (new_insured, new_treatment) if r is not None}
     unspecified = most_specific(
         [r for r in by_role.get(None, []) if r.code not in known]
     )

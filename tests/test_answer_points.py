@@ -92,6 +92,15 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("补缴的居民医保多久能用", "pay_contributions", "lapse"),
         ("没转诊自己去的外地医院怎么算", "not_filed", "referral"),
         ("转院到外地要备案吗", "pharmacy", None),  # not a broad topic
+        ("住院那会儿没弄，能在手机上补吗？", "e_voucher", "not_filed"),
+        ("医保卡掉了在网上能补吗", "e_voucher", "social_card"),
+        (
+            "合作医疗在外面住院回来报销要哪些单据",
+            "rural_coop",
+            "manual_claim_materials",
+        ),
+        ("农合的特种病在外地怎么看", "rural_coop", "outpatient"),
+        ("新农合去年停买了今年还能买吗", "rural_coop", "lapse"),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

@@ -49,6 +49,15 @@ def test_a_place_without_role_replaces_the_treatment_place(gazetteer):
     )
 
 
+def test_a_place_named_twice_once_with_its_role_is_one_place(gazetteer):
+    # 南京 insured, 上海 treatment; then 那北京呢？儿子在北京: 北京 is where the care is
+    entities = [placed("110000", 1, 3), placed("110000", 8, 10, "treatment")]
+    assert resolve_regions(entities, "320100", "310000", gazetteer) == (
+        "320100",
+        "110000",
+    )
+
+
 def test_a_place_without_role_replaces_the_insured_place_when_that_is_all_we_know(
     gazetteer,
 ):

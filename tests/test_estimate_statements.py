@@ -39,7 +39,9 @@ def test_a_place_answer_is_still_taken_and_garbage_still_declined():
 
 def test_the_case_in_the_estimate_header_words(kb):
     assert stated_case(kb, status="in_service", filing="emergency") == (
-        "在职，急诊抢救（视同已备案）"
+        "在职，急诊抢救（视同已备案），比例最多比参保地同级医院低10个百分点"
     )
+    assert stated_case(kb, filing="temporary").endswith("低20个百分点")
+    assert "百分点" not in stated_case(kb, filing="long_term")  # the local standard
     assert stated_case(kb, "employee", "retired", "2") == "职工医保（退休），二级医院"
     assert stated_case(kb) == ""

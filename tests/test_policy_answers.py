@@ -286,3 +286,14 @@ def test_the_first_sentence_says_whose_case_it_is(kb, gazetteer):
     context = context_for(gazetteer, "周口", "杭州", patient="parent")
     args = compose(kb, gazetteer, kb.topics["filing_how"], context).arguments
     assert args["case"].startswith("你家老人是河南周口参保、在浙江杭州看病，属于跨省")
+
+
+def test_chronic_outpatient_care_in_jingjinji_still_needs_its_qualification(
+    kb, gazetteer
+):
+    there = Case(insured=gazetteer.resolve("北京"), treatment=gazetteer.resolve("廊坊"))
+    args = compose(kb, gazetteer, kb.topics["outpatient"], there, "possible").arguments
+    assert "视同已备案" in args["direct"] and "资格认定" in args["direct"]
+    far = Case(insured=gazetteer.resolve("北京"), treatment=gazetteer.resolve("三亚"))
+    args = compose(kb, gazetteer, kb.topics["outpatient"], far, "possible").arguments
+    assert "视同已备案" not in args["direct"]  # outside the region: the usual rule

@@ -30,6 +30,7 @@ UNSURE = [
         ("人脸识别不通过怎么办", "e_voucher"),
         ("出差路上突发急病去了医院", "emergency"),
         ("我在羊城住院，算异地吗", "intra_province"),
+        ("老家县里参保，在市里看病算哪种", "intra_province"),
         ("今天天气怎么样", None),
     ],
 )

@@ -182,6 +182,8 @@ def stated_case(
         if f"l{level}" in words["level"]
         else "",
         words["filing"].get(filing or "", ""),
+        # what the filing does to the rate (急诊: at most 10 points lower)
+        words.get("filing_effect", {}).get(filing or "", ""),
     ]
     return "，".join(p for p in parts if p)
 

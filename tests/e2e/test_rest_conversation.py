@@ -37,7 +37,7 @@ def test_filing_buttons_pick_the_case_and_a_new_place_re_answers(assistant):
     assert "急诊抢救：视同已备案" in picked and "未备案：" not in picked
 
     beijing = reply_text(say(assistant.url, user, "那北京呢"))
-    assert "江苏参保、在北京看病" in beijing and "以江苏医保部门" in beijing
+    assert "江苏参保、在北京看病" in beijing and "以江苏医保答复" in beijing
 
 
 def test_the_answer_names_the_rule_the_document_and_the_channel(assistant):
