@@ -101,6 +101,10 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ),
         ("农合的特种病在外地怎么看", "rural_coop", "outpatient"),
         ("新农合去年停买了今年还能买吗", "rural_coop", "lapse"),
+        ("什么人可以办理异地就医备案", "filing_how", "filing_who"),
+        ("哪些人可以帮老人办备案", "filing_how", None),  # for someone: filing_how
+        ("在外地看病医保如何报销", "ratio_difference", "card_elsewhere"),
+        ("在外地看病报销比例怎么算", "ratio_difference", None),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):
