@@ -105,6 +105,11 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("哪些人可以帮老人办备案", "filing_how", None),  # for someone: filing_how
         ("在外地看病医保如何报销", "ratio_difference", "card_elsewhere"),
         ("在外地看病报销比例怎么算", "ratio_difference", None),
+        ("农合的卡找不到了，看病怎么报", "rural_coop", "social_card"),
+        ("个人账户里的余额能转到新城市吗", "account_balance", "transfer"),
+        ("我的医保卡能给我妈用吗", "pay_contributions", "family_account"),
+        ("换工作断了两个月，怎么补交", "pay_contributions", "lapse"),
+        ("在外地打工怎么参加当地医保", "card_elsewhere", "enrol_outsider"),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

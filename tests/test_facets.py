@@ -27,6 +27,7 @@ from assistant.people import patient_of
         ("要带什么材料？", "materials"),
         ("需要准备哪些资料", "materials"),
         ("要单位开证明吗？", "materials"),
+        ("办了异地备案以后回当地还能刷卡吗", "back_home"),
         ("在哪里办备案", "where"),
         ("去哪个部门报销", "where"),
         ("为什么外地报销比例低", "why"),

@@ -297,3 +297,13 @@ def test_chronic_outpatient_care_in_jingjinji_still_needs_its_qualification(
     far = Case(insured=gazetteer.resolve("北京"), treatment=gazetteer.resolve("三亚"))
     args = compose(kb, gazetteer, kb.topics["outpatient"], far, "possible").arguments
     assert "视同已备案" not in args["direct"]  # outside the region: the usual rule
+
+
+@pytest.mark.parametrize(
+    "topic", ["manual_claim", "referral", "outpatient", "pharmacy"]
+)
+def test_going_back_home_after_a_filing_is_answered_from_any_topic(
+    kb, gazetteer, topic
+):
+    args = compose(kb, gazetteer, kb.topics[topic], Case(), "back_home").arguments
+    assert "双向" in args["direct"]
