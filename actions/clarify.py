@@ -52,12 +52,15 @@ def _cued(
     kb: KnowledgeBase, text: str, topics: list, ranking: list[dict[str, Any]]
 ) -> Topic | None:
     """The topic an unsure question's words name plainly (共济, 断缴, 外地住院…报销),
-    unless its likeliest reading is out of scope (asked back) or the estimate of a
-    bill the message gives."""
+    unless its likeliest reading is out of scope (asked back; declined when there is
+    no other reading, unless it is plainly about medical insurance), or it is the
+    estimate of a bill the message gives."""
     cued = cued_topic(normalized(text))
     if cued is None or not about_insurance(text):
         return None
-    if _top_intent(ranking) == INTENT_OUT_OF_SCOPE:
+    if _top_intent(ranking) == INTENT_OUT_OF_SCOPE and (
+        topics or not medical_insurance_question(text)
+    ):
         return None
     if topics and topics[0][1].id == TOPIC_ESTIMATE and asks_estimate(text):
         return None

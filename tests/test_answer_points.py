@@ -110,6 +110,10 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("我的医保卡能给我妈用吗", "pay_contributions", "family_account"),
         ("换工作断了两个月，怎么补交", "pay_contributions", "lapse"),
         ("在外地打工怎么参加当地医保", "card_elsewhere", "enrol_outsider"),
+        ("外地打工交的社保回家里住院能报吗", "enrol_outsider", "card_elsewhere"),
+        ("医保卡里的钱到年底会清零吗", "card_elsewhere", "account_balance"),
+        ("省内和外省报销有区别吗", "intra_province", None),  # 省内 vs 跨省 itself
+        ("外地住院报销比例和本地有区别吗", "card_elsewhere", "ratio_difference"),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

@@ -31,6 +31,9 @@ UNSURE = [
         ("出差路上突发急病去了医院", "emergency"),
         ("我在羊城住院，算异地吗", "intra_province"),
         ("老家县里参保，在市里看病算哪种", "intra_province"),
+        ("人晕倒被救护车送到医院，没带医保卡", "emergency"),
+        ("花了1200元能报吗", None),  # an amount, not the emergency number
+        ("看了好几次病，能一起报吗", "manual_claim"),
         ("今天天气怎么样", None),
     ],
 )
@@ -45,6 +48,24 @@ def test_an_unsure_question_naming_its_topic_is_answered_with_the_readings_as_bu
     assert slots["topic"] == "card_elsewhere"
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert any("能报多少" in t or "起付线" in t for t in titles)
+
+
+def test_a_medical_insurance_story_taken_for_out_of_scope_is_answered_on_its_words():
+    # no in-scope reading at all, but plainly about medical insurance and naming the
+    # emergency: answered, not declined
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.96},
+        {"name": "ask_lapse", "confidence": 0.01},
+    ]
+    text = "没出示医保卡，我是煤气中毒昏迷后被救护车送到医院的，出院了怎么报销"
+    tracker = make_tracker("out_of_scope", text, ranking=ranking)
+    messages, slots = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_POLICY_ANSWER
+    assert slots["topic"] == "emergency"
+    pension = "养老金昏迷期间能领吗"  # another scheme: still declined
+    tracker = make_tracker("out_of_scope", pension, ranking=ranking)
+    messages, _ = run(ActionClarify(), tracker)
+    assert messages[0]["response"] == UTTER_OUT_OF_SCOPE
 
 
 def test_an_unsure_question_naming_no_topic_is_asked_back():
