@@ -28,6 +28,9 @@ from assistant.people import patient_of
         ("需要准备哪些资料", "materials"),
         ("要单位开证明吗？", "materials"),
         ("办了异地备案以后回当地还能刷卡吗", "back_home"),
+        ("那我拿我的卡给她买药行吗", "who"),
+        ("我爸在我这儿看病，能刷我的医保卡吗", "who"),
+        ("我能用我的医保在外地看病吗", "possible"),  # their own card: not for others
         ("在哪里办备案", "where"),
         ("去哪个部门报销", "where"),
         ("为什么外地报销比例低", "why"),
