@@ -54,3 +54,11 @@ def test_the_pipeline_reads_the_corrected_text():
 
 def test_a_miswritten_question_is_still_about_insurance():
     assert about_insurance("夸省报消要什么")
+
+
+def test_training_examples_keep_their_miswritings_but_not_their_traditional_forms():
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    example = Message(data={TEXT: "醫保被案怎么弄", "intent": "ask_filing_how"})
+    SimplifiedChinese().process_training_data(TrainingData([example]))
+    assert example.get(TEXT) == "医保被案怎么弄"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from assistant import text as text_module
 from assistant.facets import asks_estimate, is_follow_up, only_a_figure
 from assistant.places import COUNTY, LEXICON_DIR, default_gazetteer
 from assistant.roles import region_roles
-from assistant.text import normalized, question_focus
+from assistant.text import normalized, question_focus, to_simplified
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
@@ -97,22 +98,25 @@ class SimplifiedChinese(GraphComponent):
         )
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Simplify the text of each incoming message."""
+        """Simplify the text of each incoming message and correct its miswritings."""
         for message in messages:
-            _simplify(message)
+            _simplify(message, normalized)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Simplify the training examples too (some are written in traditional)."""
+        """Simplify the training examples too (some are written in traditional). Their
+        miswritings (被案, 新农和) are kept as written: correcting them changed the
+        trained model (measured: 异地就医备案怎么办 then read as a validity question),
+        and a message is corrected before it reaches the model anyway."""
         for example in training_data.training_examples:
-            _simplify(example)
+            _simplify(example, to_simplified)
         return training_data
 
 
-def _simplify(message: Message) -> None:
+def _simplify(message: Message, convert: Callable[[str], str]) -> None:
     text = message.get(TEXT)
     if isinstance(text, str) and not text.startswith("/"):  # not a button payload
-        simple = normalized(text)
+        simple = convert(text)
         if simple != text:
             message.set(TEXT, simple, add_to_output=True)
 
