@@ -81,6 +81,7 @@ USER_TEXTS: dict[str, str] = {
         "抱歉，系统暂时出了点问题，这条消息没能回答。请稍后再试，"
         "或通过“国家医保服务平台”App 查询、拨打 12393 医保服务热线咨询。"
     ),
+    "session_invalid": "这个对话已失效，请刷新页面后重新提问。",
 }
 
 # Developer-facing errors of the REST webhook (Chinese and English).
@@ -103,6 +104,10 @@ REQUEST_ERRORS: dict[str, str] = {
     "message_missing": '缺少 message（消息内容） / Missing "message"',
     "message_not_string": 'message 必须是字符串 / "message" must be a string',
     "metadata_not_object": 'metadata 必须是 JSON 对象 / "metadata" must be a JSON object',
+    "sender_reserved": (
+        "sender 不能以 web- 或 wx- 开头（网页和微信会话专用） / "
+        "\"sender\" must not start with web- or wx- (the web chat's and WeChat's ids)"
+    ),
 }
 
 PII_LABELS: dict[str, str] = {

@@ -43,6 +43,7 @@ from channels.guard import (
     run_assistant,
     valid_sender,
 )
+from channels.sessions import reserved
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def parse_body(body: bytes, content_type: str) -> dict[str, Any]:
         raise BadRequest(400, "sender_missing")
     if not valid_sender(sender):
         raise BadRequest(400, "sender_invalid")
+    if reserved(sender):  # another channel's conversations are not REST's
+        raise BadRequest(400, "sender_reserved")
     if "message" not in data or data["message"] is None:
         raise BadRequest(400, "message_missing")
     if not isinstance(data["message"], str):

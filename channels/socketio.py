@@ -12,6 +12,13 @@ fails to answer. Malformed events (not an object, no session id, a session id th
 is too long, metadata that is not an object) are ignored with a warning instead of
 raising in the handler. Everything else is Rasa's own channel, under the same name
 and path.
+
+Whose conversation (channels/sessions.py): the server issues the session id in
+`session_confirm` (a client's own id is kept only when this server issued it), and
+binds it to the socket that asked; `user_uttered` is accepted only for the id bound
+to its socket, and the history only for an id this server issued, from an allowed
+page origin. Sockets from other pages' origins are refused, and a packet over
+`max_packet_bytes` closes its connection before it is read.
 """
 
 from __future__ import annotations
@@ -19,7 +26,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -38,7 +44,12 @@ from channels.guard import (
     mask_metadata,
     offered_payloads,
     run_assistant,
-    valid_sender,
+)
+from channels.sessions import (
+    WebSessionIds,
+    allowed_origins,
+    load_secret,
+    origin_allowed,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,9 +69,9 @@ class CountingSocketIOOutput(SocketIOOutput):
         await super().send_response(recipient_id, message)
 
 
-# A session id is the key to its conversation's history, so it must be unguessable:
-# the widget makes 128 random bits ("web-" and 32 hex digits).
-MIN_HISTORY_ID_CHARS = 20
+# socket.io packets larger than this close their connection (python-engineio's
+# buffer limit; its default is 1 MB). A message is at most 500 characters.
+MAX_PACKET_BYTES = 16 * 1024
 
 
 def history_of(events: Iterable[Any]) -> list[dict[str, Any]]:
@@ -104,9 +115,13 @@ class SocketIOInput(RasaSocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SocketIOInput:
         """Rasa's settings, plus the guard's (see channels/guard.py)."""
+        credentials = credentials or {}
         channel = super().from_credentials(credentials)
-        channel.guard = Guard(
-            cls.name(), GuardSettings.from_credentials(credentials or {})
+        channel.guard = Guard(cls.name(), GuardSettings.from_credentials(credentials))
+        channel.ids = WebSessionIds(load_secret(credentials.get("session_secret")))
+        channel.origins = allowed_origins(credentials.get("allowed_origins"))
+        channel.max_packet_bytes = int(
+            credentials.get("max_packet_bytes") or MAX_PACKET_BYTES
         )
         return channel
 
@@ -115,6 +130,10 @@ class SocketIOInput(RasaSocketIOInput):
         super().__init__(*args, **kwargs)
         self.guard = Guard(self.name())
         self.app: Sanic | None = None
+        self.ids = WebSessionIds(load_secret())
+        self.origins: list[str] = allowed_origins()
+        self.max_packet_bytes = MAX_PACKET_BYTES
+        self.bound: dict[str, str] = {}  # socket id -> the session id it holds
 
     async def guarded_message(
         self,
@@ -153,22 +172,40 @@ class SocketIOInput(RasaSocketIOInput):
         a guarded user_uttered handler."""
         webhook = super().blueprint(on_new_message)
         sio = self.sio
+        sio.eio.max_http_buffer_size = self.max_packet_bytes
+        namespace = self.namespace or "/"
+        rasa_disconnect = sio.handlers[namespace]["disconnect"]
+        # pages of other sites get a 400 at engine.io's handshake (before any socket)
+        sio.eio.cors_allowed_origins = lambda origin, environ: origin_allowed(
+            origin, environ.get("HTTP_HOST"), self.origins
+        )
+
+        async def disconnect(sid: str, *args: Any) -> None:
+            self.bound.pop(sid, None)
+            await rasa_disconnect(sid)
+
+        sio.on("disconnect", disconnect, namespace=self.namespace)
 
         @webhook.listener("before_server_start")
         async def remember_app(app: Sanic, _: Any) -> None:
             self.app = app  # the agent lives on app.ctx.agent
 
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             if not isinstance(data, dict):
                 logger.warning("socket.io: ignored a message that is not an object")
                 return
-            if self.session_persistence:
-                sender_id = data.get("session_id")
-                if not isinstance(sender_id, str) or not valid_sender(sender_id):
-                    logger.warning("socket.io: ignored a message without a session")
-                    return
-            else:
-                sender_id = sid
+            sender_id = self.bound.get(sid)
+            claimed = data.get("session_id")
+            if sender_id is None or (claimed is not None and claimed != sender_id):
+                # not the session this socket was given: another's, or none yet
+                logger.warning("socket.io: refused a message for a session not held")
+                await sio.emit(
+                    self.bot_message_evt,
+                    {"text": USER_TEXTS["session_invalid"]},
+                    room=sid,
+                    namespace=self.namespace,
+                )
+                return
             output = CountingSocketIOOutput(sio, self.bot_message_evt)
             await self.guarded_message(
                 on_new_message,
@@ -180,22 +217,22 @@ class SocketIOInput(RasaSocketIOInput):
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
 
-        async def session_request(sid: str, data: Any) -> None:
-            data = dict(data) if isinstance(data, dict) else {}
+        async def session_request(sid: str, data: Any = None) -> None:
+            data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not valid_sender(session_id):
-                data["session_id"] = uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(
-                    sid, data["session_id"], namespace=self.namespace
-                )
-                if inspect.isawaitable(joined):
-                    await joined
+            if not self.ids.valid(session_id):
+                session_id = self.ids.issue()  # new, or not this server's id
+            previous = self.bound.get(sid)
+            if previous and previous != session_id:
+                left = sio.leave_room(sid, previous, namespace=self.namespace)
+                if inspect.isawaitable(left):
+                    await left
+            self.bound[sid] = session_id
+            joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+            if inspect.isawaitable(joined):
+                await joined
             await sio.emit(
-                "session_confirm",
-                data["session_id"],
-                room=sid,
-                namespace=self.namespace,
+                "session_confirm", session_id, room=sid, namespace=self.namespace
             )
 
         sio.on("session_request", session_request, namespace=self.namespace)
@@ -204,8 +241,13 @@ class SocketIOInput(RasaSocketIOInput):
         async def history(request: Request) -> HTTPResponse:
             """The conversation of one session, for the widget after a reload (in
             place of Rasa's HTTP API, which stays closed to the public)."""
+            origin = request.headers.get("origin")
+            if not origin_allowed(origin, request.host, self.origins):
+                return response.json(
+                    {"error": "来源不被允许 / origin not allowed"}, status=403
+                )
             session_id = request.args.get("session_id") or ""
-            if len(session_id) < MIN_HISTORY_ID_CHARS or not valid_sender(session_id):
+            if not self.ids.valid(session_id):
                 return response.json(
                     {"error": "会话编号无效 / invalid session_id"}, status=400
                 )

@@ -62,6 +62,7 @@ from channels.guard import (
     offered_payloads,
     run_assistant,
 )
+from channels.sessions import wechat_sender
 from channels.shared_state import SharedState, make_shared_state
 
 logger = logging.getLogger(__name__)
@@ -246,17 +247,18 @@ class WeChatInput(InputChannel):
     ) -> str:
         said = normalize_text(text)
         picked = await self._picked(openid, said)
+        sender = wechat_sender(openid)  # WeChat's own namespace of conversations
         screened = await self.guard.screen(
-            openid,
+            sender,
             picked,
-            offered=lambda: offered_payloads(agent, openid),
+            offered=lambda: offered_payloads(agent, sender),
             trusted=picked != said,
         )
         if screened.reply is not None:
             return screened.reply  # the choices last offered stay valid
         collector = CollectingOutputChannel()
         message = UserMessage(
-            screened.text, collector, sender_id=openid, input_channel=CHANNEL_NAME
+            screened.text, collector, sender_id=sender, input_channel=CHANNEL_NAME
         )
         if await run_assistant(
             on_new_message, message, lambda: len(collector.messages)

@@ -13,7 +13,9 @@ wait_for "http://127.0.0.1:$ACTION_PORT/health" 120 "$actions_pid" || {
   echo "The action server did not start." >&2; exit 1; }
 
 WEB_PORT=${WEB_PORT:-8080}
-.venv/bin/python -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
+# the pages' config.js points them at this Rasa server (web/config.js in a deployment)
+.venv/bin/python -m scripts.web_pages --port "$WEB_PORT" \
+  --server "http://localhost:$RASA_PORT" >/dev/null 2>&1 &
 web_pid=$!
 trap 'kill $actions_pid $web_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' EXIT
 

@@ -1,8 +1,6 @@
 """Real browser tests: Debian's Chromium driven by Playwright, against the real
 servers and the built web pages (make web) served on loopback."""
 
-import functools
-import http.server
 import os
 import shutil
 import threading
@@ -11,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.servers import free_port
+from scripts.web_pages import make_server
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -29,15 +28,12 @@ FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def pages():
-    """The web/ folder on a loopback port."""
+def pages(assistant):
+    """The web/ folder on a loopback port, its config.js naming the test's
+    assistant server (as a deployment's config.js names its own)."""
     if not (WEB / "dist" / "assistant.js").exists():
         pytest.fail("web/dist/assistant.js is missing: run `make web` first")
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(WEB)
-    )
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    server = make_server(free_port(), assistant.url)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

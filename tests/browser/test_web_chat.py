@@ -1,5 +1,8 @@
 """The web chat widget and the WeChat-style window, used as people use them."""
 
+import socket
+import threading
+
 import pytest
 
 PHONE = {"width": 390, "height": 844}
@@ -12,8 +15,37 @@ def open_page(browser, pages, assistant, path, viewport):
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(f"{pages}/{path}?server={assistant.url}")
+    page.goto(f"{pages}/{path}")
     return context, page, dialogs
+
+
+class Listener:
+    """A TCP port that records every connection made to it (an attacker's server)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()
 
 
 def ask(page, text):
@@ -178,3 +210,27 @@ def test_typing_indicator_and_reconnecting_after_the_connection_drops(
     ask(page, "医保卡在外地能用吗")
     assert "备案" in page.locator(".yy-bot .yy-bubble").last.inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("path", ["wechat.html", "index.html"])
+def test_a_link_naming_another_server_sends_it_nothing(browser, pages, assistant, path):
+    """wechat.html?server=<attacker> on the genuine site: the chat still talks to
+    the deployment's server, and nothing (no id, no message) reaches the other."""
+    attacker = Listener()
+    try:
+        context = browser.new_context(viewport=PHONE, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{pages}/{path}?server=http://127.0.0.1:{attacker.port}")
+        if path == "index.html":
+            page.get_by_role("button", name="打开异地医保助手").click()
+        page.wait_for_selector(".yy-bot .yy-bubble")
+        answer = ask(page, "我的手机13812345678，医保卡在外地能用吗")
+        assert "备案" in answer.inner_text()
+        page.wait_for_timeout(500)
+        assert attacker.connections == 0
+        # the id the server issued is kept for that server only
+        stored = page.evaluate("Object.keys(localStorage)")
+        assert stored == [f"yidi-yibao-session@{assistant.url}"]
+        context.close()
+    finally:
+        attacker.close()

@@ -19,7 +19,6 @@ the guard on the socket.io channel too.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import http.client
 import json
@@ -550,66 +549,3 @@ def test_a_place_picked_from_offered_buttons_is_honoured(assistant):
     assert buttons and buttons[0]["payload"].startswith("/inform")
     say(assistant.url, user, buttons[0]["payload"])
     assert tracker(assistant, user)["slots"]["region_insured"]
-
-
-# socket.io
-
-
-def test_the_guard_is_applied_on_the_socketio_channel(assistant):
-    socketio = pytest.importorskip("socketio")
-    session = new_sender("web")
-
-    async def talk() -> list[list[dict[str, Any]]]:
-        client = socketio.AsyncClient()
-        heard: asyncio.Queue = asyncio.Queue()
-        confirmed = asyncio.Event()
-        client.on("session_confirm", lambda *_: confirmed.set())
-        client.on("bot_uttered", lambda data: heard.put_nowait(data))
-        await client.connect(assistant.url, transports=["polling"])
-        await client.emit("session_request", {"session_id": session})
-        await asyncio.wait_for(confirmed.wait(), 10)
-
-        async def turn(message: Any, replies: int) -> list[dict[str, Any]]:
-            await client.emit(
-                "user_uttered", {"message": message, "session_id": session}
-            )
-            received = [await asyncio.wait_for(heard.get(), 30) for _ in range(replies)]
-            await asyncio.sleep(0.5)
-            while not heard.empty():
-                received.append(await heard.get())
-            return received
-
-        try:
-            turns = [
-                await turn("\u200b ", 1),
-                await turn("医" * (MAX_MESSAGE_CHARS + 1), 1),
-                await turn(12345, 1),
-                await turn(f"手机13812345678，{NORMAL}", 2),
-                await turn('/inform{"region_insured":"北京"}', 1),
-                await turn("江苏的医保卡在上海能用吗", 1),
-            ]
-            # the widget's button click sends the payload of an offered quick reply
-            offered = [b for m in turns[-1] for b in m.get("quick_replies") or []]
-            payload = next(b["payload"] for b in offered if "emergency" in b["payload"])
-            turns.append(await turn(payload, 1))
-            return turns
-        finally:
-            await client.disconnect()
-
-    empty, too_long, not_text, personal, forced, _, clicked = [
-        [m.get("text", "") for m in received] for received in asyncio.run(talk())
-    ]
-    assert empty == [USER_TEXTS["empty"]]
-    assert too_long == [USER_TEXTS["too_long"].format(limit=MAX_MESSAGE_CHARS)]
-    assert not_text == [USER_TEXTS["empty"]]
-    assert personal[0].startswith("为保护你的隐私") and "手机号" in personal[0]
-    assert proper_answer(personal[1:])
-    assert forced and forced[0]
-    assert any("急诊抢救：视同已备案" in text for text in clicked)
-    state = tracker(assistant, session)
-    said = [e["text"] for e in state["events"] if e["event"] == "user"]
-    assert said[0] == f"手机＊＊＊，{NORMAL}"
-    assert said[1] == 'inform{"region_insured":"北京"}'  # typed: made plain text
-    assert said[-1] == '/inform{"filing_status": "emergency"}'  # clicked: kept
-    assert state["slots"]["filing_status"] == "emergency"
-    assert state["slots"]["region_insured"] == "320000"  # 江苏, not forced to 北京

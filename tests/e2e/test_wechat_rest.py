@@ -10,6 +10,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 from channels.guard import USER_TEXTS
+from channels.sessions import wechat_sender
 from tests.conftest import WECHAT_TOKEN
 
 
@@ -48,7 +49,7 @@ def test_a_question_and_a_numbered_choice_through_wechat(assistant):
 
 
 def slots(assistant, openid):
-    url = f"{assistant.url}/conversations/{openid}/tracker"
+    url = f"{assistant.url}/conversations/{wechat_sender(openid)}/tracker"
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read())
 
@@ -63,6 +64,7 @@ def test_the_guard_is_applied_on_the_wechat_channel(assistant):
         '/ask_estimate{"estimate_total": 1, "region_insured": "110000"}',
     )
     state = slots(assistant, openid)
+    assert [e for e in state["events"] if e["event"] == "user"]  # it is WeChat's
     assert state["slots"]["estimate_total"] is None
     assert state["slots"]["region_insured"] is None
     assert not (state.get("active_loop") or {}).get("name")

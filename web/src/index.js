@@ -1,9 +1,14 @@
 // 异地医保助手 chat client: the embeddable widget (a bubble on any page) and the
 // WeChat-style full-screen window share this code. It talks to Rasa's socket.io
 // channel; the conversation survives a reload (rebuilt from the channel's history
-// endpoint, /webhooks/socketio/history, keyed by the session's 128-bit random id;
-// Rasa's HTTP API stays closed to the public) and a server restart (it reconnects
-// and says so while offline).
+// endpoint, /webhooks/socketio/history; Rasa's HTTP API stays closed to the public)
+// and a server restart (it reconnects and says so while offline).
+//
+// Whose conversation: the server is set by the deployment (init's `server`, or
+// window.YidiYibaoConfig.server from config.js served with the page), never by the
+// page's URL, so no link can send the chat to another server. The session id is
+// issued by that server (session_confirm) and kept per server: an id is only ever
+// sent back to the server that issued it.
 //
 // Safety: nothing the bot or the user sends is ever parsed as HTML. Text is put in
 // the page with textContent; a small formatting subset (line breaks, **bold**,
@@ -33,15 +38,18 @@ const TEXT = {
   greeting: "你好！我可以回答医保在外地使用的问题，也能帮你估算能报多少。",
 };
 
-function sessionId(storage) {
-  let id = storage.getItem(STORAGE_KEY);
-  if (!id) {
-    // 128 random bits: the id is also the key to the conversation's history
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    storage.setItem(STORAGE_KEY, id);
-  }
-  return id;
+// The assistant server: what the deployment set, else the page's host on port 5005
+// (make serve). The page's address (?server=...) is never read.
+export function serverOf(options) {
+  const config = window.YidiYibaoConfig || {};
+  const chosen = options.server || config.server;
+  const base = chosen || `${window.location.protocol}//${window.location.hostname}:5005`;
+  return new URL(base, window.location.href).origin;
+}
+
+// Where the id one server issued is kept: each server has its own.
+function storageKey(server) {
+  return `${STORAGE_KEY}@${server}`;
 }
 
 function el(tag, className, text) {
@@ -139,9 +147,12 @@ class Chat {
   constructor(root, options) {
     this.root = root;
     this.options = options;
-    this.server = options.server || window.location.origin;
+    this.server = serverOf(options);
     this.storage = options.storage || window.localStorage;
-    this.id = sessionId(this.storage);
+    this.key = storageKey(this.server);
+    this.id = this.storage.getItem(this.key); // issued by this server, or none yet
+    this.confirmed = false;
+    this.pending = []; // typed before the server confirmed the session
     this.lastTime = 0;
     this.typingTimer = null;
     this.build();
@@ -202,10 +213,20 @@ class Chat {
       this.socket.emit("session_request", { session_id: this.id });
       if (this.wasOffline) this.setStatus(TEXT.online, false);
     });
-    this.socket.on("session_confirm", () => {
+    this.socket.on("session_confirm", (confirmed) => {
+      // Rasa sends the id itself; some servers send {session_id}
+      const id = confirmed && confirmed.session_id ? confirmed.session_id : confirmed;
+      if (typeof id !== "string" || !id) return;
+      if (id !== this.id) {
+        this.id = id;
+        this.storage.setItem(this.key, id);
+      }
+      this.confirmed = true;
+      for (const message of this.pending.splice(0)) this.emitText(message);
       if (!this.loaded) this.loadHistory();
     });
     this.socket.on("disconnect", () => {
+      this.confirmed = false;
       this.wasOffline = true;
       this.setStatus(TEXT.offline, true);
     });
@@ -222,7 +243,7 @@ class Chat {
     this.loaded = true;
     try {
       const url = `${this.server}/webhooks/socketio/history?session_id=${encodeURIComponent(this.id)}`;
-      const response = await fetch(url);
+      const response = await fetch(url, { credentials: "omit" });
       if (!response.ok) throw new Error(String(response.status));
       const history = await response.json();
       for (const event of history.events || []) {
@@ -315,6 +336,11 @@ class Chat {
     this.showUser(shown || message, new Date());
     this.input.value = "";
     this.setTyping(true);
+    if (this.confirmed) this.emitText(message);
+    else this.pending.push(message);
+  }
+
+  emitText(message) {
     this.socket.emit("user_uttered", { message, session_id: this.id });
   }
 
@@ -375,4 +401,4 @@ export function init(options = {}) {
   return widget(options);
 }
 
-window.YidiYibao = { init, formatText };
+window.YidiYibao = { init, formatText, serverOf };
