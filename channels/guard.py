@@ -31,9 +31,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import os
-import re
 import time
 import unicodedata
 import uuid
@@ -49,9 +49,16 @@ from collections.abc import (
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from channels.personal_data import (
+    install_log_masking,
+    labels,
+    mask_personal_data,
+    mask_value,
+)
 from channels.shared_state import RedisOutage, redis_client
 
 logger = logging.getLogger(__name__)
+install_log_masking()  # the server that loads a channel logs no personal data
 
 # Limits (each overridable in credentials.yml and by the environment, see
 # GuardSettings). 500 characters: a question written as a paragraph, as people write
@@ -64,6 +71,9 @@ MAX_MESSAGE_CHARS = 500
 RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_SECONDS = 60.0
 MAX_BODY_BYTES = 64 * 1024
+# A message this many times longer than the limit is refused as it comes, before
+# it is normalised (invisible characters removed could shorten it at most so much).
+RAW_CHARS_FACTOR = 4
 MAX_SENDER_CHARS = 128
 
 USER_TEXTS: dict[str, str] = {
@@ -104,34 +114,17 @@ REQUEST_ERRORS: dict[str, str] = {
     "message_missing": '缺少 message（消息内容） / Missing "message"',
     "message_not_string": 'message 必须是字符串 / "message" must be a string',
     "metadata_not_object": 'metadata 必须是 JSON 对象 / "metadata" must be a JSON object',
+    "metadata_too_large": (
+        'metadata 过大（上限 2 KB） / "metadata" is too large (limit 2 KB)'
+    ),
+    "metadata_too_deep": (
+        'metadata 嵌套过深（上限 4 层） / "metadata" nests too deeply (limit 4)'
+    ),
     "sender_reserved": (
         "sender 不能以 web- 或 wx- 开头（网页和微信会话专用） / "
         "\"sender\" must not start with web- or wx- (the web chat's and WeChat's ids)"
     ),
 }
-
-PII_LABELS: dict[str, str] = {
-    "id_card": "身份证号",
-    "phone": "手机号",
-    "bank_card": "银行卡号",
-    "social_card": "社保卡号",
-    "number": "证件或账户号码",
-}
-
-
-# What replaces a piece of personal data: no digits, and nothing NLU reads as words.
-# A labelled mask such as "[身份证号已隐藏]" made NLU call half the questions around it
-# out of scope ("隐藏"); with this one it classifies them about as well as with the
-# raw number (35 and 38 of 48 test phrasings). Full-width, so the widget's **bold**
-# never pairs up two masks. The kinds go to the log and into the notice instead.
-PII_MASK = "＊＊＊"
-
-
-def pii_mask(kind: str) -> str:
-    """The placeholder that replaces one piece of personal data of this kind."""
-    assert kind in PII_LABELS, kind
-    return PII_MASK
-
 
 # settings
 
@@ -245,110 +238,66 @@ def valid_sender(sender: str) -> bool:
     )
 
 
-# personal data
+# personal data (channels/personal_data.py finds and masks it)
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-_ID18 = re.compile(
-    rf"(?<![0-9A-Za-z])[1-9][0-9]{{5}} ?(?:18|19|20)[0-9]{{2}}{_DATE} ?[0-9]{{3}}[0-9Xx]"
-    r"(?![0-9A-Za-z])"
-)
-_ID15 = re.compile(rf"(?<![0-9A-Za-z])[1-9][0-9]{{7}}{_DATE}[0-9]{{3}}(?![0-9A-Za-z])")
-_CARD = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)"
-    r"(?![0-9A-Za-z])"
-)
-_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{15,}(?![0-9])")
-_PHONE = re.compile(
-    r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])"
-)
-_SOCIAL_CARD = re.compile(
-    r"(?P<label>社会保障卡号|社保卡号|医保卡号|社保号|医保号|参保号|个人编号|卡号)"
-    r"(?:码)?\s*(?:是|为|：|:|=)?\s*"
-    r"(?P<token>[A-Za-z0-9](?:[A-Za-z0-9 -]{3,30}[A-Za-z0-9]))(?![A-Za-z0-9])"
-)
+# Client metadata: kept only under this one key, so it never overwrites what Rasa
+# keeps in a message's metadata (model_id, assistant_id) nor reaches a slot, and only
+# up to this size and depth (Rasa stores it with every message and reloads it on
+# every later turn; 490 levels of nesting made Rasa fail with a 500).
+METADATA_KEY = "client"
+MAX_METADATA_BYTES = 2048
+MAX_METADATA_DEPTH = 4
 
 
-def id_checksum_ok(number: str) -> bool:
-    """Whether an 18-character 身份证号 has the right check character (GB 11643)."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == number[17].upper()
+class MetadataRefused(ValueError):
+    """Client metadata over the size or depth limit; `code` names which."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
-def luhn_ok(digits: str) -> bool:
-    """Whether a digit string passes the Luhn check (bank card numbers)."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values()
+            if isinstance(item, dict)
+            else item
+            if isinstance(item, list | tuple)
+            else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_METADATA_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
-def mask_personal_data(text: str) -> tuple[str, list[str]]:
-    """The text with personal data replaced by placeholders without digits, and the
-    kinds found (in order of first appearance). Amounts (50000, 3万5), years,
-    hotlines (12393), ratios and dates are left alone."""
-    found: list[str] = []
-
-    def note(kind: str) -> str:
-        if kind not in found:
-            found.append(kind)
-        return pii_mask(kind)
-
-    def id18(match: re.Match[str]) -> str:
-        number = match.group(0).replace(" ", "")
-        if id_checksum_ok(number):
-            return note("id_card")
-        if number.isdigit() and luhn_ok(number):
-            return note("bank_card")
-        return note("id_card")  # a mistyped 身份证号 is still one
-
-    def card(match: re.Match[str]) -> str:
-        digits = re.sub(r"[ -]", "", match.group(0))
-        return note("bank_card" if luhn_ok(digits) else "number")
-
-    def social(match: re.Match[str]) -> str:
-        token = match.group("token")
-        if sum(c.isdigit() for c in token) < 4:
-            return match.group(0)
-        keep = match.group(0)[: match.start("token") - match.start()]
-        return keep + note("social_card")
-
-    text = _ID18.sub(id18, text)
-    text = _CARD.sub(card, text)
-    text = _ID15.sub(lambda m: note("id_card"), text)
-    text = _LONG_NUMBER.sub(lambda m: note("number"), text)
-    text = _PHONE.sub(lambda m: note("phone"), text)
-    text = _SOCIAL_CARD.sub(social, text)
-    return text, found
-
-
-def mask_metadata(value: Any) -> Any:
-    """Metadata a client sends with a message, with personal data masked in every
-    string (keys and values, at any depth): Rasa stores it with the message."""
-    if isinstance(value, str):
-        return mask_personal_data(value)[0]
-    if isinstance(value, dict):
-        return {mask_metadata(str(k)): mask_metadata(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask_metadata(item) for item in value]
-    return value
+def client_metadata(raw: Any) -> dict[str, Any]:
+    """A client's metadata as it is stored: personal data masked, under
+    METADATA_KEY ({} when there is none). MetadataRefused when it is deeper than
+    MAX_METADATA_DEPTH or larger than MAX_METADATA_BYTES as JSON."""
+    if not raw:
+        return {}
+    if _depth(raw) > MAX_METADATA_DEPTH:
+        raise MetadataRefused("metadata_too_deep")
+    try:
+        size = len(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError) as error:
+        raise MetadataRefused("metadata_too_large") from error
+    if size > MAX_METADATA_BYTES:
+        raise MetadataRefused("metadata_too_large")
+    return {METADATA_KEY: mask_value(raw)}
 
 
 def personal_data_notice(kinds: Iterable[str]) -> str:
     """What the user is told when personal data was hidden."""
-    return USER_TEXTS["personal_data"].format(
-        kinds="、".join(PII_LABELS[k] for k in kinds)
-    )
+    return USER_TEXTS["personal_data"].format(kinds=labels(kinds))
 
 
 # Rasa's slash syntax
@@ -559,16 +508,19 @@ class Guard:
         """Decide what to do with one message. `offered` gives the payloads of the
         buttons the bot last offered this sender (read only for slash texts);
         `trusted` marks a payload the channel itself picked (WeChat's numbers)."""
-        if not await self.limiter.allow(f"{self.channel}:{sender_id}"):
+        # one count per conversation, whichever channel it comes by (the ids of the
+        # channels are namespaced: channels/sessions.py)
+        if not await self.limiter.allow(f"conversation:{sender_id}"):
             logger.info("Guard: rate limit reached for %s", sender_id)
             return Screened(reply=USER_TEXTS["rate_limited"])
+        too_long = USER_TEXTS["too_long"].format(limit=self.settings.max_chars)
+        if len(text) > self.settings.max_chars * RAW_CHARS_FACTOR:
+            return Screened(reply=too_long)  # refused before any work on it
         text = normalize_text(text)
         if not text:
             return Screened(reply=USER_TEXTS["empty"])
         if len(text) > self.settings.max_chars:
-            return Screened(
-                reply=USER_TEXTS["too_long"].format(limit=self.settings.max_chars)
-            )
+            return Screened(reply=too_long)
         text, masked = mask_personal_data(text)
         if masked:
             logger.info("Guard: hid %s from %s", ", ".join(masked), sender_id)

@@ -37,13 +37,14 @@ from channels.guard import (
     USER_TEXTS,
     Guard,
     GuardSettings,
+    MetadataRefused,
     agent_of,
-    mask_metadata,
+    client_metadata,
     offered_payloads,
     run_assistant,
     valid_sender,
 )
-from channels.sessions import reserved
+from channels.sessions import load_secret, reserved, stored_sender
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,10 @@ def parse_body(body: bytes, content_type: str) -> dict[str, Any]:
         raise BadRequest(400, "message_not_string")
     if data.get("metadata") is not None and not isinstance(data["metadata"], dict):
         raise BadRequest(400, "metadata_not_object")
+    try:
+        data["metadata"] = client_metadata(data.get("metadata"))
+    except MetadataRefused as refused:
+        raise BadRequest(400, refused.code) from None
     return data
 
 
@@ -144,6 +149,7 @@ class RestInput(RasaRestInput):
     def __init__(self, settings: GuardSettings | None = None) -> None:
         """A REST channel with its own guard."""
         self.guard = Guard(CHANNEL_NAME, settings)
+        self.secret = load_secret()  # for the pseudonyms of personal sender ids
 
     async def handle(
         self,
@@ -152,7 +158,7 @@ class RestInput(RasaRestInput):
         data: dict[str, Any],
     ) -> list[dict[str, Any]]:
         """The bot's messages for one checked request."""
-        sender = data["sender"]
+        sender = stored_sender(data["sender"], self.secret)
         collector = CollectingOutputChannel()
         screened = await self.guard.screen(
             sender,
@@ -169,7 +175,7 @@ class RestInput(RasaRestInput):
             collector,
             sender,
             input_channel=CHANNEL_NAME,
-            metadata=mask_metadata(data.get("metadata")),
+            metadata=data["metadata"],  # checked and masked: client_metadata
         )
         if await run_assistant(
             on_new_message, message, lambda: len(collector.messages)

@@ -23,9 +23,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from channels.personal_data import mask_personal_data
+
 logger = logging.getLogger(__name__)
 
 WEB_PREFIX = "web-"
+PSEUDONYM_PREFIX = "rest-pid-"
 WECHAT_PREFIX = "wx-"
 RESERVED_PREFIXES = (WEB_PREFIX, WECHAT_PREFIX)
 _RANDOM_HEX = 32
@@ -39,6 +42,16 @@ ORIGINS_ENV = "WEB_ALLOWED_ORIGINS"
 def reserved(sender: str) -> bool:
     """An id in another channel's namespace (refused by the REST channel)."""
     return sender.lower().startswith(RESERVED_PREFIXES)
+
+
+def stored_sender(sender: str, secret: bytes) -> str:
+    """The id a REST conversation is kept under: the sender's own, unless it holds
+    personal data (a phone number as the sender id), which is replaced by a keyed
+    pseudonym, the same for the same sender, so the conversation goes on."""
+    if not mask_personal_data(sender)[1]:
+        return sender
+    digest = hmac.new(secret, sender.encode("utf-8"), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:32]
 
 
 def wechat_sender(openid: str) -> str:

@@ -40,8 +40,9 @@ from channels.guard import (
     USER_TEXTS,
     Guard,
     GuardSettings,
+    MetadataRefused,
     agent_of,
-    mask_metadata,
+    client_metadata,
     offered_payloads,
     run_assistant,
 )
@@ -100,13 +101,22 @@ def history_of(events: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _metadata(raw: Any) -> dict[str, Any]:
-    """The event's metadata as an object ({} when it is anything else)."""
+    """The event's metadata as it is stored (channels.guard.client_metadata): {}
+    when it is not an object, or over the size or depth limit."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
-    return raw if isinstance(raw, dict) else {}
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        return client_metadata(raw)
+    except MetadataRefused as refused:
+        logger.warning(
+            "socket.io: dropped the metadata of a message (%s)", refused.code
+        )
+        return {}
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -160,7 +170,7 @@ class SocketIOInput(RasaSocketIOInput):
             output,
             sender_id,
             input_channel=self.name(),
-            metadata=mask_metadata(metadata),
+            metadata=metadata,
         )
         if await run_assistant(on_new_message, message, lambda: output.sent):
             await output.send_text_message(sender_id, USER_TEXTS["unavailable"])

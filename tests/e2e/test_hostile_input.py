@@ -480,6 +480,73 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(assistant):
         assert "159-8765-4321" not in text
 
 
+# as people write them: each was stored raw before (issue 12)
+WRITTEN = {
+    "110105-19491231-002X": "身份证110105-19491231-002X，在上海住院能直接结算吗",
+    "110105.19491231.002X": "身份证110105.19491231.002X能办备案吗",
+    "138.1234.5678": "手机138.1234.5678，江苏医保在上海住院能直接结算吗",
+    "(138)1234-5678": "电话(138)1234-5678，异地备案怎么办",
+    "622202 1234567890128": "银行卡622202 1234567890128，报销的钱打到哪",
+    "A123 4567 89": "社保卡的号码是A123 4567 89，在上海能用吗",
+    "幺三八幺二三四五六七八": "我手机幺三八幺二三四五六七八，医保卡在外地能用吗",
+}
+
+
+def test_personal_data_however_written_never_reaches_the_store_or_logs(assistant):
+    user = new_sender("written")
+    for message in WRITTEN.values():
+        replies = say(assistant.url, user, message)
+        assert replies[0]["text"].startswith("为保护你的隐私"), replies
+    # a phone number used as the sender id is kept and logged under a pseudonym
+    phone_sender = "139 8765 4321"
+    assert say(assistant.url, phone_sender, NORMAL)
+    under_number = tracker(assistant, urllib.parse.quote(phone_sender))["events"]
+    assert not [e for e in under_number if e["event"] == "user"]
+    stored = json.dumps(tracker(assistant, user), ensure_ascii=False)
+    for name in ("rasa.log", "actions.log"):
+        text = (assistant.logs / name).read_text(encoding="utf-8", errors="replace")
+        for raw in WRITTEN:
+            assert raw not in stored and raw not in text, f"{raw} in {name}"
+        assert "8765 4321" not in text
+
+
+@pytest.mark.parametrize(
+    ("metadata", "code"),
+    [
+        ("deep", "metadata_too_deep"),
+        ({"blob": "x" * 3000}, "metadata_too_large"),
+    ],
+)
+def test_deep_or_large_metadata_is_refused_without_a_traceback(
+    assistant, metadata, code
+):
+    if metadata == "deep":
+        metadata = {}
+        for _ in range(490):
+            metadata = {"a": metadata}
+    before = (assistant.logs / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post_json(
+            f"{assistant.url}/webhooks/rest/webhook",
+            {"sender": new_sender("meta"), "message": NORMAL, "metadata": metadata},
+        )
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read())["code"] == code
+    after = (assistant.logs / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in after[len(before) :]
+
+
+def test_client_metadata_cannot_overwrite_rasas_own(assistant):
+    user = new_sender("meta")
+    post_json(
+        f"{assistant.url}/webhooks/rest/webhook",
+        {"sender": user, "message": NORMAL, "metadata": {"model_id": "forged"}},
+    )
+    said = [e for e in tracker(assistant, user)["events"] if e["event"] == "user"]
+    assert said[0]["metadata"]["model_id"] != "forged"
+    assert said[0]["metadata"]["client"] == {"model_id": "forged"}
+
+
 def test_personal_data_in_metadata_is_masked_too(assistant):
     user = new_sender("pii")
     post_json(
