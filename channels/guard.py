@@ -34,10 +34,7 @@ import contextvars
 import json
 import logging
 import os
-import time
 import unicodedata
-import uuid
-from collections import OrderedDict, deque
 from collections.abc import (
     Awaitable,
     Callable,
@@ -47,15 +44,21 @@ from collections.abc import (
     Mapping,
 )
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from channels.limits import (
+    TRUSTED_PROXIES,
+    RateLimiter,
+    TurnSlots,
+    is_local,
+    make_limiter,
+)
 from channels.personal_data import (
     install_log_masking,
     labels,
     mask_personal_data,
     mask_value,
 )
-from channels.shared_state import RedisOutage, redis_client
 
 logger = logging.getLogger(__name__)
 install_log_masking()  # the server that loads a channel logs no personal data
@@ -70,6 +73,13 @@ install_log_masking()  # the server that loads a channel logs no personal data
 MAX_MESSAGE_CHARS = 500
 RATE_LIMIT_MESSAGES = 20
 RATE_LIMIT_SECONDS = 60.0
+# All the conversations of one client address, in the same window: rotating sender
+# ids no longer escapes the limit. Six times one conversation's, for the people who
+# share an address (an office, a carrier's NAT).
+ADDRESS_LIMIT_MESSAGES = 120
+# Turns in flight at once in one Rasa process; one more is told the system is busy
+# at once instead of waiting behind them (GUARD_MAX_CONCURRENT_TURNS; 0: no cap).
+MAX_CONCURRENT_TURNS = 16
 MAX_BODY_BYTES = 64 * 1024
 # A message this many times longer than the limit is refused as it comes, before
 # it is normalised (invisible characters removed could shorten it at most so much).
@@ -92,6 +102,10 @@ USER_TEXTS: dict[str, str] = {
         "或通过“国家医保服务平台”App 查询、拨打 12393 医保服务热线咨询。"
     ),
     "session_invalid": "这个对话已失效，请刷新页面后重新提问。",
+    "busy": (
+        "系统繁忙，这条消息暂时没能回答，请稍等片刻再发一次。"
+        "急需办理的，可拨打 12393 医保服务热线咨询。"
+    ),
 }
 
 # Developer-facing errors of the REST webhook (Chinese and English).
@@ -156,6 +170,8 @@ class GuardSettings:
     rate_limit: int = RATE_LIMIT_MESSAGES
     rate_window: float = RATE_LIMIT_SECONDS
     redis_url: str = ""
+    address_limit: int = ADDRESS_LIMIT_MESSAGES
+    trusted_proxies: tuple[str, ...] = TRUSTED_PROXIES
 
     @classmethod
     def from_credentials(
@@ -165,10 +181,26 @@ class GuardSettings:
     ) -> GuardSettings:
         """From the channel's entry in credentials.yml; the environment wins
         (GUARD_MAX_MESSAGE_CHARS, GUARD_RATE_LIMIT_MESSAGES, GUARD_RATE_LIMIT_SECONDS,
-        REDIS_URL). A rate limit of 0 switches limiting off."""
+        GUARD_ADDRESS_LIMIT_MESSAGES, GUARD_TRUSTED_PROXIES, REDIS_URL). A rate
+        limit of 0 switches that limit off."""
         credentials = credentials or {}
         environ = os.environ if environ is None else environ
+        proxies = environ.get("GUARD_TRUSTED_PROXIES") or credentials.get(
+            "trusted_proxies"
+        )
+        if isinstance(proxies, str):
+            proxies = [p.strip() for p in proxies.split(",") if p.strip()]
         return cls(
+            address_limit=int(
+                _setting(
+                    credentials,
+                    environ,
+                    "address_limit_messages",
+                    "GUARD_ADDRESS_LIMIT_MESSAGES",
+                    ADDRESS_LIMIT_MESSAGES,
+                )
+            ),
+            trusted_proxies=tuple(proxies) if proxies else TRUSTED_PROXIES,
             max_chars=int(
                 _setting(
                     credentials,
@@ -345,127 +377,6 @@ def payloads_offered(events: Iterable[Any]) -> list[str]:
     return payloads
 
 
-# rate limiting
-
-
-class RateLimiter(Protocol):
-    """Decides whether a sender may send one more message now."""
-
-    async def allow(self, key: str) -> bool:
-        """Record one message of `key`; False when it is over the limit."""
-
-
-class NoLimit:
-    """A limiter that allows everything (limit 0)."""
-
-    async def allow(self, key: str) -> bool:
-        """Always True."""
-        return True
-
-
-class SlidingWindowLimiter:
-    """At most `limit` messages per `window` seconds per key, in this process.
-
-    Only the newest `max_keys` senders are remembered, so a flood of made-up sender
-    ids cannot grow memory without bound."""
-
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 100_000,
-    ) -> None:
-        """A limiter; `clock` is injectable for the tests."""
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.max_keys = max_keys
-        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def hit(self, key: str) -> bool:
-        """Record one message of `key` if it is within the limit; whether it was."""
-        now = self.clock()
-        hits = self._hits.get(key)
-        if hits is None:
-            hits = self._hits[key] = deque()
-            while len(self._hits) > self.max_keys:
-                self._hits.popitem(last=False)
-        else:
-            self._hits.move_to_end(key)
-        while hits and hits[0] <= now - self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        return True
-
-    async def allow(self, key: str) -> bool:
-        """Record one message of `key`; False when it is over the limit."""
-        return self.hit(key)
-
-
-class RedisLimiter:
-    """The same sliding window in Redis (a sorted set per key), shared by every
-    replica. When Redis cannot be reached the message is allowed by the local
-    in-memory limiter instead, a warning is logged, and Redis is tried again after
-    `retry_seconds`."""
-
-    def __init__(
-        self,
-        client: Any,
-        limit: int,
-        window: float,
-        clock: Callable[[], float] = time.time,
-        fallback: RateLimiter | None = None,
-        retry_seconds: float = 5.0,
-        prefix: str = "guard:rate:",
-    ) -> None:
-        """A limiter on a redis.asyncio client (or anything with its interface)."""
-        self.client = client
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self.fallback = fallback or SlidingWindowLimiter(limit, window)
-        self.prefix = prefix
-        self.outage = RedisOutage("Guard's rate limit", retry_seconds, clock)
-
-    async def allow(self, key: str) -> bool:
-        """Record one message of `key` in Redis; False when it is over the limit."""
-        if self.outage.away():
-            return await self.fallback.allow(key)
-        now = self.clock()
-        name = self.prefix + key
-        member = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
-        try:
-            async with self.client.pipeline(transaction=True) as pipe:
-                pipe.zremrangebyscore(name, 0, now - self.window)
-                pipe.zadd(name, {member: now})
-                pipe.zcard(name)
-                pipe.pexpire(name, int(self.window * 1000) + 1000)
-                results = await pipe.execute()
-            if int(results[2]) > self.limit:
-                await self.client.zrem(name, member)
-                return False
-            return True
-        except Exception as error:  # redis errors, OSError, timeouts: degrade
-            self.outage.lost(error)
-            return await self.fallback.allow(key)
-
-
-def make_limiter(settings: GuardSettings) -> RateLimiter:
-    """The limiter the settings ask for: none, Redis (REDIS_URL) or in memory."""
-    if settings.rate_limit <= 0:
-        return NoLimit()
-    local = SlidingWindowLimiter(settings.rate_limit, settings.rate_window)
-    client = redis_client(settings.redis_url, "Guard's rate limit")
-    if client is None:
-        return local
-    return RedisLimiter(
-        client, settings.rate_limit, settings.rate_window, fallback=local
-    )
-
-
 # the guard
 
 
@@ -495,8 +406,13 @@ class Guard:
     ) -> None:
         """A guard for `channel` (its name keys the rate limit)."""
         self.channel = channel
-        self.settings = settings or GuardSettings()
-        self.limiter = limiter or make_limiter(self.settings)
+        self.settings = settings = settings or GuardSettings()
+        self.limiter = limiter or make_limiter(
+            settings.rate_limit, settings.rate_window, settings.redis_url
+        )
+        self.address_limiter = make_limiter(
+            settings.address_limit, settings.rate_window, settings.redis_url
+        )
 
     async def screen(
         self,
@@ -504,10 +420,16 @@ class Guard:
         text: str,
         offered: Callable[[], Awaitable[Collection[str]]] | None = None,
         trusted: bool = False,
+        address: str | None = None,
     ) -> Screened:
         """Decide what to do with one message. `offered` gives the payloads of the
         buttons the bot last offered this sender (read only for slash texts);
-        `trusted` marks a payload the channel itself picked (WeChat's numbers)."""
+        `trusted` marks a payload the channel itself picked (WeChat's numbers);
+        `address` is the client's (channels.limits.client_address), when known."""
+        if address and not is_local(address):
+            if not await self.address_limiter.allow(f"address:{address}"):
+                logger.info("Guard: rate limit reached for address %s", address)
+                return Screened(reply=USER_TEXTS["rate_limited"])
         # one count per conversation, whichever channel it comes by (the ids of the
         # channels are namespaced: channels/sessions.py)
         if not await self.limiter.allow(f"conversation:{sender_id}"):
@@ -619,21 +541,36 @@ def watch_turn() -> Iterator[TurnReport]:
         _current_turn.reset(token)
 
 
+# Turns in flight in this process, across its channels.
+TURNS = TurnSlots(
+    int(os.environ.get("GUARD_MAX_CONCURRENT_TURNS") or MAX_CONCURRENT_TURNS)
+)
+
+
 async def run_assistant(
     on_new_message: Callable[[Any], Awaitable[Any]],
     message: Any,
     replies_sent: Callable[[], int],
-) -> bool:
-    """Let Rasa handle the message; True when it did not answer properly (an action
-    failed, e.g. the action server is down, or no reply at all), so the channel
-    must apologise."""
+    slots: TurnSlots | None = None,
+) -> str | None:
+    """Let Rasa handle the message; the text the channel must send when it did not
+    answer properly: the apology when an action failed (e.g. the action server is
+    down) or nothing was said, the busy reply when too many turns are in flight
+    (Rasa is not run then). None when the assistant answered."""
+    slots = TURNS if slots is None else slots
+    if not slots.enter():
+        logger.warning("Guard: busy (%d turns in flight)", slots.busy)
+        return USER_TEXTS["busy"]
     before = replies_sent()
-    with watch_turn() as turn:
-        try:
-            await on_new_message(message)
-        except (Exception, asyncio.CancelledError):
-            logger.exception("Guard: the assistant failed on a message")
-            turn.crashed = True
+    try:
+        with watch_turn() as turn:
+            try:
+                await on_new_message(message)
+            except (Exception, asyncio.CancelledError):
+                logger.exception("Guard: the assistant failed on a message")
+                turn.crashed = True
+    finally:
+        slots.leave()
     silent = replies_sent() == before
     if turn.failed_actions or turn.crashed or silent:
         logger.warning(
@@ -643,5 +580,5 @@ async def run_assistant(
             ", action server unreachable" if turn.unreachable else "",
             ", no reply" if silent else "",
         )
-        return True
-    return False
+        return USER_TEXTS["unavailable"]
+    return None

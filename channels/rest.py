@@ -34,7 +34,6 @@ from sanic.response import HTTPResponse
 from channels.guard import (
     MAX_BODY_BYTES,
     REQUEST_ERRORS,
-    USER_TEXTS,
     Guard,
     GuardSettings,
     MetadataRefused,
@@ -44,6 +43,7 @@ from channels.guard import (
     run_assistant,
     valid_sender,
 )
+from channels.limits import client_address
 from channels.sessions import load_secret, reserved, stored_sender
 
 logger = logging.getLogger(__name__)
@@ -156,14 +156,16 @@ class RestInput(RasaRestInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         agent: Any,
         data: dict[str, Any],
+        address: str | None = None,
     ) -> list[dict[str, Any]]:
-        """The bot's messages for one checked request."""
+        """The bot's messages for one checked request (`address`: the client's)."""
         sender = stored_sender(data["sender"], self.secret)
         collector = CollectingOutputChannel()
         screened = await self.guard.screen(
             sender,
             data["message"],
             offered=lambda: offered_payloads(agent, sender),
+            address=address,
         )
         if screened.reply is not None:
             await collector.send_text_message(sender, screened.reply)
@@ -177,10 +179,11 @@ class RestInput(RasaRestInput):
             input_channel=CHANNEL_NAME,
             metadata=data["metadata"],  # checked and masked: client_metadata
         )
-        if await run_assistant(
+        apology = await run_assistant(
             on_new_message, message, lambda: len(collector.messages)
-        ):
-            await collector.send_text_message(sender, USER_TEXTS["unavailable"])
+        )
+        if apology:
+            await collector.send_text_message(sender, apology)
         return collector.messages
 
     def blueprint(
@@ -202,7 +205,14 @@ class RestInput(RasaRestInput):
             except BadRequest as error:
                 logger.info("REST: refused a request (%s)", error.code)
                 return error_response(error)
-            messages = await self.handle(on_new_message, agent_of(request.app), data)
+            address = client_address(
+                request.ip,
+                request.headers.get("x-forwarded-for"),
+                self.guard.settings.trusted_proxies,
+            )
+            messages = await self.handle(
+                on_new_message, agent_of(request.app), data, address
+            )
             if bool_arg(request, "stream", default=False):
 
                 async def stream(resp: Any) -> None:

@@ -46,6 +46,7 @@ from channels.guard import (
     offered_payloads,
     run_assistant,
 )
+from channels.limits import client_address
 from channels.sessions import (
     WebSessionIds,
     allowed_origins,
@@ -144,6 +145,7 @@ class SocketIOInput(RasaSocketIOInput):
         self.origins: list[str] = allowed_origins()
         self.max_packet_bytes = MAX_PACKET_BYTES
         self.bound: dict[str, str] = {}  # socket id -> the session id it holds
+        self.addresses: dict[str, str | None] = {}  # socket id -> client address
 
     async def guarded_message(
         self,
@@ -152,6 +154,7 @@ class SocketIOInput(RasaSocketIOInput):
         sender_id: str,
         text: Any,
         metadata: dict[str, Any],
+        address: str | None = None,
     ) -> None:
         """Screen one message, let the assistant answer it, apologise if it fails."""
         agent = agent_of(self.app)
@@ -159,6 +162,7 @@ class SocketIOInput(RasaSocketIOInput):
             sender_id,
             text if isinstance(text, str) else "",
             offered=lambda: offered_payloads(agent, sender_id),
+            address=address,
         )
         if screened.reply is not None:
             await output.send_text_message(sender_id, screened.reply)
@@ -172,8 +176,9 @@ class SocketIOInput(RasaSocketIOInput):
             input_channel=self.name(),
             metadata=metadata,
         )
-        if await run_assistant(on_new_message, message, lambda: output.sent):
-            await output.send_text_message(sender_id, USER_TEXTS["unavailable"])
+        apology = await run_assistant(on_new_message, message, lambda: output.sent)
+        if apology:
+            await output.send_text_message(sender_id, apology)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -184,16 +189,28 @@ class SocketIOInput(RasaSocketIOInput):
         sio = self.sio
         sio.eio.max_http_buffer_size = self.max_packet_bytes
         namespace = self.namespace or "/"
+        rasa_connect = sio.handlers[namespace]["connect"]
         rasa_disconnect = sio.handlers[namespace]["disconnect"]
         # pages of other sites get a 400 at engine.io's handshake (before any socket)
         sio.eio.cors_allowed_origins = lambda origin, environ: origin_allowed(
             origin, environ.get("HTTP_HOST"), self.origins
         )
 
+        async def connect(sid: str, environ: dict, auth: Any = None) -> bool:
+            request = environ.get("sanic.request")
+            self.addresses[sid] = client_address(
+                getattr(request, "ip", None),
+                environ.get("HTTP_X_FORWARDED_FOR"),
+                self.guard.settings.trusted_proxies,
+            )
+            return await rasa_connect(sid, environ, auth)
+
         async def disconnect(sid: str, *args: Any) -> None:
             self.bound.pop(sid, None)
+            self.addresses.pop(sid, None)
             await rasa_disconnect(sid)
 
+        sio.on("connect", connect, namespace=self.namespace)
         sio.on("disconnect", disconnect, namespace=self.namespace)
 
         @webhook.listener("before_server_start")
@@ -223,6 +240,7 @@ class SocketIOInput(RasaSocketIOInput):
                 sender_id,
                 data.get("message"),
                 _metadata(data.get(self.metadata_key)),
+                self.addresses.get(sid),
             )
 
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

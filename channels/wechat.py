@@ -54,7 +54,6 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from channels.guard import (
-    USER_TEXTS,
     Guard,
     GuardSettings,
     agent_of,
@@ -260,10 +259,11 @@ class WeChatInput(InputChannel):
         message = UserMessage(
             screened.text, collector, sender_id=sender, input_channel=CHANNEL_NAME
         )
-        if await run_assistant(
+        apology = await run_assistant(
             on_new_message, message, lambda: len(collector.messages)
-        ):
-            await collector.send_text_message(openid, USER_TEXTS["unavailable"])
+        )
+        if apology:
+            await collector.send_text_message(openid, apology)
         reply, choices = render_for_wechat(collector.messages)
         await self.state.put(
             f"wechat:choices:{openid}",

@@ -18,12 +18,8 @@ from channels.guard import (
     USER_TEXTS,
     Guard,
     GuardSettings,
-    NoLimit,
-    RedisLimiter,
-    SlidingWindowLimiter,
     honour_slash,
     is_slash_command,
-    make_limiter,
     neutralise_slash,
     normalize_text,
     offered_payloads,
@@ -32,8 +28,10 @@ from channels.guard import (
     valid_sender,
     watch_turn,
 )
+from channels.limits import SlidingWindowLimiter, TurnSlots
 from channels.personal_data import pii_mask
 from channels.rest import RestInput, parse_body
+from tests.test_limits import FakeClock
 
 ID_WITH_X = "11010519491231002X"
 
@@ -86,8 +84,6 @@ def test_normalisation_is_idempotent():
 def test_valid_sender(sender, ok):
     assert valid_sender(sender) is ok
 
-
-# personal data
 
 # slash syntax
 
@@ -296,183 +292,6 @@ def test_settings_from_credentials_and_environment():
     assert settings.redis_url == "redis://127.0.0.1:6379/0"
 
 
-def test_make_limiter_picks_the_backend():
-    assert isinstance(make_limiter(GuardSettings(rate_limit=0)), NoLimit)
-    assert isinstance(make_limiter(GuardSettings()), SlidingWindowLimiter)
-    redis_backed = make_limiter(GuardSettings(redis_url="redis://127.0.0.1:1/0"))
-    assert isinstance(redis_backed, RedisLimiter)
-    assert isinstance(
-        make_limiter(GuardSettings(redis_url="nonsense://")), SlidingWindowLimiter
-    )
-
-
-# rate limiters
-
-
-class FakeClock:
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-def test_sliding_window_with_a_fake_clock():
-    clock = FakeClock()
-    limiter = SlidingWindowLimiter(3, 60, clock=clock)
-    assert [limiter.hit("a") for _ in range(4)] == [True, True, True, False]
-    assert limiter.hit("b")  # per key
-    clock.now += 30
-    assert not limiter.hit("a")  # refused messages do not count, the window slides
-    clock.now += 30.5
-    assert [limiter.hit("a") for _ in range(4)] == [True, True, True, False]
-
-
-def test_the_window_slides_message_by_message():
-    clock = FakeClock()
-    limiter = SlidingWindowLimiter(2, 10, clock=clock)
-    assert limiter.hit("a")  # t=0
-    clock.now += 6
-    assert limiter.hit("a")  # t=6
-    clock.now += 3
-    assert not limiter.hit("a")  # t=9: two in the last 10 s
-    clock.now += 1.5
-    assert limiter.hit("a")  # t=10.5: the first has left the window
-    assert not limiter.hit("a")
-
-
-def test_the_limiter_forgets_the_oldest_senders():
-    limiter = SlidingWindowLimiter(1, 60, clock=FakeClock(), max_keys=3)
-    for key in "abcd":
-        assert limiter.hit(key)
-    assert len(limiter._hits) == 3
-    assert limiter.hit("a")  # "a" was forgotten
-    assert not limiter.hit("d")
-
-
-class FakeRedis:
-    """The few sorted-set commands RedisLimiter uses, in memory."""
-
-    def __init__(self):
-        self.sets = {}
-        self.expiry = {}
-
-    def pipeline(self, transaction=True):
-        return FakePipeline(self)
-
-    async def zrem(self, name, member):
-        self.sets.get(name, {}).pop(member, None)
-
-
-class FakePipeline:
-    def __init__(self, redis):
-        self.redis = redis
-        self.commands = []
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc):
-        return False
-
-    def zremrangebyscore(self, name, low, high):
-        self.commands.append(("zremrangebyscore", name, low, high))
-
-    def zadd(self, name, mapping):
-        self.commands.append(("zadd", name, mapping))
-
-    def zcard(self, name):
-        self.commands.append(("zcard", name))
-
-    def pexpire(self, name, ms):
-        self.commands.append(("pexpire", name, ms))
-
-    async def execute(self):
-        results = []
-        for command, name, *args in self.commands:
-            members = self.redis.sets.setdefault(name, {})
-            if command == "zremrangebyscore":
-                low, high = args
-                gone = [m for m, s in members.items() if low <= s <= high]
-                for member in gone:
-                    del members[member]
-                results.append(len(gone))
-            elif command == "zadd":
-                members.update(args[0])
-                results.append(len(args[0]))
-            elif command == "zcard":
-                results.append(len(members))
-            else:
-                self.redis.expiry[name] = args[0]
-                results.append(True)
-        return results
-
-
-class DownRedis:
-    def __init__(self):
-        self.calls = 0
-
-    def pipeline(self, transaction=True):
-        self.calls += 1
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
-
-
-def test_redis_limiter_shares_the_window_between_replicas():
-    redis, clock = FakeRedis(), FakeClock()
-    replica_a = RedisLimiter(redis, 3, 60, clock=clock)
-    replica_b = RedisLimiter(redis, 3, 60, clock=clock)
-
-    async def run():
-        answers = []
-        for limiter in (replica_a, replica_b, replica_a, replica_b):
-            answers.append(await limiter.allow("rest:u1"))
-            clock.now += 1
-        answers.append(await replica_a.allow("rest:u2"))
-        clock.now += 60
-        answers.append(await replica_b.allow("rest:u1"))
-        return answers
-
-    assert asyncio.run(run()) == [True, True, True, False, True, True]
-    assert redis.expiry["guard:rate:rest:u1"] == 61_000
-    # a refused message is not kept in the window
-    assert len(redis.sets["guard:rate:rest:u1"]) == 1
-
-
-def test_an_unreachable_redis_falls_back_to_the_local_limit_with_a_warning(caplog):
-    redis, clock = DownRedis(), FakeClock()
-    limiter = RedisLimiter(
-        redis,
-        2,
-        60,
-        clock=clock,
-        fallback=SlidingWindowLimiter(2, 60, clock=clock),
-        retry_seconds=5,
-    )
-
-    async def run():
-        return [await limiter.allow("u") for _ in range(3)]
-
-    with caplog.at_level(logging.WARNING, logger="channels.shared_state"):
-        assert asyncio.run(run()) == [True, True, False]
-    assert redis.calls == 1  # not retried while it is known to be down
-    warnings = [r.message for r in caplog.records if "Redis unreachable" in r.message]
-    assert len(warnings) == 1 and warnings[0].startswith("Guard's rate limit")
-    clock.now += 6
-    asyncio.run(limiter.allow("other"))
-    assert redis.calls == 2  # tried again after retry_seconds
-
-
-def test_a_real_redis_client_pointing_nowhere_still_allows():
-    limiter = make_limiter(
-        GuardSettings(rate_limit=2, redis_url="redis://127.0.0.1:9/0")
-    )
-
-    async def run():
-        return [await limiter.allow("u") for _ in range(3)]
-
-    assert asyncio.run(run()) == [True, True, False]
-
-
 # the turn watch
 
 
@@ -524,9 +343,32 @@ def test_run_assistant_reports_silence_and_crashes():
         message = SimpleNamespace(sender_id="u", output=[])
         return await run_assistant(handler, message, lambda: len(message.output))
 
-    assert asyncio.run(run(answers)) is False
-    assert asyncio.run(run(silent)) is True
-    assert asyncio.run(run(crashes)) is True
+    assert asyncio.run(run(answers)) is None
+    assert asyncio.run(run(silent)) == USER_TEXTS["unavailable"]
+    assert asyncio.run(run(crashes)) == USER_TEXTS["unavailable"]
+
+
+def test_a_turn_over_the_cap_is_told_the_system_is_busy_at_once():
+    slots = TurnSlots(1)
+    heard = []
+
+    async def answers(message):
+        heard.append(message.sender_id)
+        await asyncio.sleep(0.05)
+        message.output.append("ok")
+
+    async def run():
+        def turn(sender):
+            message = SimpleNamespace(sender_id=sender, output=[])
+            return run_assistant(answers, message, lambda: len(message.output), slots)
+
+        first = await asyncio.gather(turn("a"), turn("b"))
+        return first, await turn("c")
+
+    (first, busy), later = asyncio.run(run())
+    assert first is None and busy == USER_TEXTS["busy"] and later is None
+    assert heard == ["a", "c"]  # the busy one never reached the assistant
+    assert slots.busy == 0
 
 
 # the REST webhook's request checks

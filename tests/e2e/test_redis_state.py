@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as redis_asyncio
 
 from bench.cluster import redis_server
-from channels.guard import RedisLimiter
+from channels.limits import RedisLimiter
 from channels.shared_state import RedisState
 
 

@@ -1,0 +1,201 @@
+"""Limits on how much any one client can ask of the server. Needs no Rasa.
+
+- Per conversation: a sliding window of messages (in memory, or in Redis when
+  REDIS_URL is set so that every replica shares it), whichever channel the
+  conversation comes by.
+- Per client address: the same window over all the conversations of one address,
+  so rotating sender ids does not escape the limit. The address is the socket's
+  peer, or, when that peer is a trusted proxy (the nginx in front, loopback by
+  default), the client address it forwards in X-Forwarded-For. The machine itself
+  (loopback) is never limited by address: the tests, benchmarks and tools run there.
+- Per process: at most so many turns in flight at once; one more gets a fast, polite
+  "busy" reply instead of waiting behind them (TurnSlots).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+import uuid
+from collections import OrderedDict, deque
+from collections.abc import Callable, Collection
+from typing import Any, Protocol
+
+from channels.shared_state import RedisOutage, redis_client
+
+logger = logging.getLogger(__name__)
+
+TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
+
+class RateLimiter(Protocol):
+    """Decides whether a sender may send one more message now."""
+
+    async def allow(self, key: str) -> bool:
+        """Record one message of `key`; False when it is over the limit."""
+
+
+class NoLimit:
+    """A limiter that allows everything (limit 0)."""
+
+    async def allow(self, key: str) -> bool:
+        """Always True."""
+        return True
+
+
+class SlidingWindowLimiter:
+    """At most `limit` messages per `window` seconds per key, in this process.
+
+    Only the newest `max_keys` senders are remembered, so a flood of made-up sender
+    ids cannot grow memory without bound."""
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
+        """A limiter; `clock` is injectable for the tests."""
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.max_keys = max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def hit(self, key: str) -> bool:
+        """Record one message of `key` if it is within the limit; whether it was."""
+        now = self.clock()
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
+        else:
+            self._hits.move_to_end(key)
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    async def allow(self, key: str) -> bool:
+        """Record one message of `key`; False when it is over the limit."""
+        return self.hit(key)
+
+
+class RedisLimiter:
+    """The same sliding window in Redis (a sorted set per key), shared by every
+    replica. When Redis cannot be reached the message is allowed by the local
+    in-memory limiter instead, a warning is logged, and Redis is tried again after
+    `retry_seconds`."""
+
+    def __init__(
+        self,
+        client: Any,
+        limit: int,
+        window: float,
+        clock: Callable[[], float] = time.time,
+        fallback: RateLimiter | None = None,
+        retry_seconds: float = 5.0,
+        prefix: str = "guard:rate:",
+    ) -> None:
+        """A limiter on a redis.asyncio client (or anything with its interface)."""
+        self.client = client
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.fallback = fallback or SlidingWindowLimiter(limit, window)
+        self.prefix = prefix
+        self.outage = RedisOutage("Guard's rate limit", retry_seconds, clock)
+
+    async def allow(self, key: str) -> bool:
+        """Record one message of `key` in Redis; False when it is over the limit."""
+        if self.outage.away():
+            return await self.fallback.allow(key)
+        now = self.clock()
+        name = self.prefix + key
+        member = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(name, 0, now - self.window)
+                pipe.zadd(name, {member: now})
+                pipe.zcard(name)
+                pipe.pexpire(name, int(self.window * 1000) + 1000)
+                results = await pipe.execute()
+            if int(results[2]) > self.limit:
+                await self.client.zrem(name, member)
+                return False
+            return True
+        except Exception as error:  # redis errors, OSError, timeouts: degrade
+            self.outage.lost(error)
+            return await self.fallback.allow(key)
+
+
+def make_limiter(
+    limit: int, window: float, redis_url: str = "", name: str = "Guard's rate limit"
+) -> RateLimiter:
+    """The limiter the settings ask for: none (limit 0), Redis or in memory."""
+    if limit <= 0:
+        return NoLimit()
+    local = SlidingWindowLimiter(limit, window)
+    client = redis_client(redis_url, name)
+    if client is None:
+        return local
+    return RedisLimiter(client, limit, window, fallback=local)
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address((text or "").strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def client_address(
+    peer: str | None,
+    forwarded_for: str | None,
+    trusted: Collection[str] = TRUSTED_PROXIES,
+) -> str | None:
+    """The client's address: the peer's, or, when the peer is a trusted proxy, the
+    nearest untrusted address in its X-Forwarded-For (what a client writes there
+    itself is never believed past the proxies we run)."""
+    trusted_ips = {ip for ip in (_ip(t) for t in trusted) if ip}
+    current = _ip(peer)
+    if current is None:
+        return None
+    hops = [h for h in (forwarded_for or "").split(",") if h.strip()]
+    while current in trusted_ips and hops:
+        forwarded = _ip(hops.pop())
+        if forwarded is None:
+            break
+        current = forwarded
+    return str(current)
+
+
+def is_local(address: str | None) -> bool:
+    """Whether the address is this machine (never limited by address)."""
+    ip = _ip(address)
+    return ip is not None and ip.is_loopback
+
+
+class TurnSlots:
+    """How many turns may be in flight at once in this process."""
+
+    def __init__(self, limit: int) -> None:
+        """At most `limit` at once (0: no cap)."""
+        self.limit = limit
+        self.busy = 0
+
+    def enter(self) -> bool:
+        """Take a slot if one is free; whether one was."""
+        if self.limit and self.busy >= self.limit:
+            return False
+        self.busy += 1
+        return True
+
+    def leave(self) -> None:
+        """Give a slot back."""
+        self.busy = max(0, self.busy - 1)
