@@ -218,15 +218,14 @@ def redis_server(folder: Path) -> Service:
     )
 
 
-def nginx_server(
-    folder: Path, rasa_ports: list[int], action_ports: list[int], port: int = 0
-) -> tuple[Service, int, int]:
-    """nginx in front of the Rasa replicas and the action servers; with its ports
-    (the assistant's, a free one unless `port` is given, and the action servers')."""
-    port, actions_port = port or free_port(), free_port()
-    prefix = folder / "nginx"
-    prefix.mkdir(parents=True, exist_ok=True)
-    prefix.chmod(0o755)  # nginx's workers (nobody, when run as root) use its folders
+def nginx_config(
+    prefix: Path,
+    rasa_ports: list[int],
+    action_ports: list[int],
+    port: int,
+    actions_port: int,
+) -> str:
+    """deploy/nginx.conf.template filled in for servers on loopback."""
 
     def servers(ports: list[int]) -> str:
         return "\n".join(f"    server 127.0.0.1:{p} max_fails=0;" for p in ports)
@@ -240,6 +239,20 @@ def nginx_server(
         "@ACTIONS_LISTEN@": f"127.0.0.1:{actions_port}",
     }.items():
         config = config.replace(key, value)
+    return config
+
+
+def nginx_server(
+    folder: Path, rasa_ports: list[int], action_ports: list[int], port: int = 0
+) -> tuple[Service, int, int]:
+    """nginx in front of the Rasa replicas and the action servers; with its ports
+    (the assistant's, a free one unless `port` is given, and the action servers')."""
+    port, actions_port = port or free_port(), free_port()
+    prefix = folder / "nginx"
+    prefix.mkdir(parents=True, exist_ok=True)
+    prefix.chmod(0o755)  # nginx's workers (nobody, when run as root) use its folders
+
+    config = nginx_config(prefix, rasa_ports, action_ports, port, actions_port)
     (prefix / "nginx.conf").write_text(config, encoding="utf-8")
     service = Service(
         name="nginx",
