@@ -57,8 +57,8 @@ actions: install ## run only the action server
 test: install lint unit validate $(MODEL) rasa-test e2e ## run the whole test suite
 
 lint: install
-	@$(VENV)/bin/ruff check actions assistant channels stores zh_nlu tests bench scripts
-	@$(VENV)/bin/ruff format --check actions assistant channels stores zh_nlu tests bench scripts
+	@$(VENV)/bin/ruff check actions assistant channels stores zh_nlu tests bench scripts rasa_sdk_plugins
+	@$(VENV)/bin/ruff format --check actions assistant channels stores zh_nlu tests bench scripts rasa_sdk_plugins
 
 unit: install
 	@$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser

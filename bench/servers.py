@@ -41,6 +41,9 @@ def server_env(**settings: str) -> dict[str, str]:
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        # a client that has not sent its whole request in 10 s is cut off (Sanic's
+        # default is 60 s), as scripts/serve.sh does
+        SANIC_REQUEST_TIMEOUT=os.environ.get("SANIC_REQUEST_TIMEOUT", "10"),
         **settings,
     )
 

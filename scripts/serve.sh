@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/servers.sh
 
+# the action server listens on loopback (rasa_sdk_plugins); elsewhere it needs
+# ACTION_SERVER_TOKEN
 .venv/bin/rasa run actions --port "$ACTION_PORT" &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true; wait $actions_pid 2>/dev/null || true' EXIT
@@ -29,5 +31,9 @@ if [ -n "${RASA_API_TOKEN:-}" ]; then
   api=(--enable-api --auth-token "$RASA_API_TOKEN")
   echo "Rasa's HTTP API is on (RASA_API_TOKEN)."
 fi
-.venv/bin/rasa run "${api[@]}" --cors "*" --port "$RASA_PORT" \
+# Loopback unless RASA_INTERFACE says otherwise (put nginx in front: deploy/); a
+# client that has not sent its whole request in 10 s is cut off (Sanic: 60 s).
+export SANIC_REQUEST_TIMEOUT=${SANIC_REQUEST_TIMEOUT:-10}
+.venv/bin/rasa run "${api[@]}" --cors "*" --interface "${RASA_INTERFACE:-127.0.0.1}" \
+  --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml

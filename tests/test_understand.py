@@ -221,6 +221,10 @@ def test_the_amount_said_before_the_named_ones(text, expected):
         ("住院花了两万多吧，具体记不清了", "两万多"),
         ("2023年住了10天，5万左右", "5万左右"),
         ("3.5w", "3.5w"),
+        # markup and links around it are never quoted back (issue 12)
+        ("大概两万多吧 <a href=http://evil.cn>点我领补贴</a>", "两万多"),
+        ("两万多 RMB <img src=x onerror=alert(1)>", "两万多 RMB"),
+        ("两万多，详见 https://evil.cn/?q=身份证", "两万多"),
     ],
 )
 def test_an_amount_keeps_only_the_words_it_was_read_from(text, said):

@@ -1,0 +1,85 @@
+"""The action server's own guard, through Rasa SDK's plugin hook.
+
+Rasa SDK imports a top-level `rasa_sdk_plugins` package when the action server
+starts (rasa_sdk.plugin) and lets it attach to the Sanic app before it runs. Here:
+
+- the action server listens on loopback unless SANIC_HOST says otherwise (Rasa SDK's
+  own default is every interface);
+- with ACTION_SERVER_TOKEN set, every call but /health must carry it (Rasa sends an
+  endpoint's `token` as ?token=…; Authorization: Bearer … works too), else 401;
+- on any other interface than loopback, the server does not start without a token:
+  the actions can be made to write any slot of any conversation.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import os
+from typing import Any
+
+import pluggy
+
+logger = logging.getLogger(__name__)
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+TOKEN_ENV = "ACTION_SERVER_TOKEN"
+HOST_ENV = "SANIC_HOST"
+DEFAULT_HOST = "127.0.0.1"
+OPEN_PATHS = frozenset({"/health"})
+
+
+def loopback(host: str) -> bool:
+    """Whether the host is this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def presented_token(args: Any, headers: Any) -> str:
+    """The token a request carries (?token= or a bearer header)."""
+    token = args.get("token") if args is not None else None
+    if token:
+        return str(token)
+    auth = (headers.get("authorization") or "") if headers is not None else ""
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+
+
+def authorised(token: str, args: Any, headers: Any) -> bool:
+    """Whether a request carries the shared secret."""
+    return hmac.compare_digest(presented_token(args, headers).encode(), token.encode())
+
+
+@hookimpl
+def attach_sanic_app_extensions(app: Any) -> None:
+    """Bind to loopback by default and require the token when one is set."""
+    host = os.environ.setdefault(HOST_ENV, DEFAULT_HOST)
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token and not loopback(host):
+        message = (
+            f"The action server would listen on {host} without {TOKEN_ENV}: set a "
+            "shared secret (and `token:` in the Rasa server's action_endpoint)."
+        )
+        logger.error(message)
+        raise SystemExit(message)
+    if not token:
+        return
+
+    from sanic import response
+
+    @app.middleware("request")
+    async def require_token(request: Any) -> Any:
+        if request.path in OPEN_PATHS or authorised(
+            token, request.args, request.headers
+        ):
+            return None
+        return response.json({"error": "unauthorised"}, status=401)
+
+
+def init_hooks(manager: pluggy.PluginManager) -> None:
+    """Called by Rasa SDK: register this module's hooks."""
+    manager.register(__import__(__name__, fromlist=["*"]))
