@@ -83,9 +83,10 @@ services: ## make sure Debian's PostgreSQL, Redis and nginx are there for the sc
 scale: install services $(MODEL) ## two Rasa replicas, two action servers, PostgreSQL, Redis and nginx on loopback, until Ctrl-C
 	@$(PY) -m bench.cluster --port $(RASA_PORT)
 
-load: install services $(MODEL) ## load test: N = 1, 10, 50, 100 simulated users on one replica, then on the scale-out setup
+load: install services $(MODEL) ## load test: N = 1, 10, 50, 100 simulated users on one replica, then on the scale-out setup, then other users' latency during a flood
 	@$(PY) -m bench.load --start single
 	@$(PY) -m bench.load --start scaled
+	@$(PY) -m bench.flood
 
 browser: ## make sure Debian's Chromium is there for the browser tests (installs it as root)
 	@bash scripts/browser.sh

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
 import secrets
@@ -147,4 +148,15 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> 
         return _origin(origin) in allowed
     page_host = urlsplit(origin).hostname
     server_host = urlsplit(f"//{host}").hostname if host else None
+    if _loopback(page_host) and _loopback(server_host):
+        return True  # localhost and 127.0.0.1 are one machine (make serve)
     return bool(page_host) and page_host == server_host
+
+
+def _loopback(hostname: str | None) -> bool:
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname or "").is_loopback
+    except ValueError:
+        return False

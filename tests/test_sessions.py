@@ -72,6 +72,8 @@ def test_origins_without_a_list_are_the_servers_host(monkeypatch):
     assert origin_allowed("http://127.0.0.1:8080", "127.0.0.1:5005", [])
     assert not origin_allowed("https://evil.example", "127.0.0.1:5005", [])
     assert not origin_allowed("null", "127.0.0.1:5005", [])
+    assert origin_allowed("http://localhost:8080", "127.0.0.1:5005", [])  # one machine
+    assert not origin_allowed("http://localhost:8080", "yibao.example.cn", [])
 
 
 def test_origins_with_a_list_are_only_those(monkeypatch):
