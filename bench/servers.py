@@ -44,6 +44,8 @@ def server_env(**settings: str) -> dict[str, str]:
         # a client that has not sent its whole request in 10 s is cut off (Sanic's
         # default is 60 s), as scripts/serve.sh does
         SANIC_REQUEST_TIMEOUT=os.environ.get("SANIC_REQUEST_TIMEOUT", "10"),
+        # no request body over 128 KB is read at all (Sanic's default: 100 MB)
+        SANIC_REQUEST_MAX_SIZE=os.environ.get("SANIC_REQUEST_MAX_SIZE", "131072"),
         **settings,
     )
 

@@ -2,36 +2,34 @@
 
 Every message a user sends passes here before it reaches Rasa:
 
-1. Per-sender rate limit (sliding window; in memory, or in Redis when REDIS_URL is
-   set so that several Rasa replicas share it). Over the limit: a polite reply.
+1. Rate limits per client address and per conversation (channels/limits.py: sliding
+   windows in memory, or in Redis when REDIS_URL is set so that several Rasa
+   replicas share them). Over a limit: a polite reply.
 2. Normalisation: control characters, zero-width and other invisible format
    characters removed (line breaks and tabs become spaces), full-width and other
    Unicode digits made ASCII, whitespace collapsed, NFC.
 3. Empty after that: "please type your question", Rasa is not run.
 4. Longer than MAX_MESSAGE_CHARS: "please shorten or split it", Rasa is not run.
-5. Personal data (身份证号, 手机号, 银行卡号, 社保卡号) is masked, so neither the
-   tracker store nor a log ever holds it, and the user is told not to send it.
+5. Personal data (身份证号, 手机号, 银行卡号, 社保卡号), however written, is masked
+   (channels/personal_data.py), so neither the tracker store nor a log ever holds
+   it, and the user is told not to send it.
 6. Rasa's `/intent{"slot": ...}` syntax is honoured only when the text is exactly a
    button payload the bot offered this sender in the conversation (a click); otherwise
    the leading slash is removed and NLU reads the words.
 
-After the turn, `watch_turn` tells whether the assistant failed to answer (an action
-could not run, e.g. the action server is down, or no reply at all), and the channel
-then apologises and points to the official channels.
+channels/turns.py runs the turn (within the cap on turns in flight) and tells the
+channel when the assistant failed to answer, so it apologises and points to the
+official channels.
 
 The texts users see are in this module (USER_TEXTS), not in domain.yml: the running
 server reads its domain from the trained model, so responses added to domain.yml
 would not exist until the model is retrained.
 
-Everything above the "Rasa glue" section is pure Python and unit-tested without Rasa.
+This module is pure Python and unit-tested without Rasa.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import contextvars
-import json
 import logging
 import os
 import unicodedata
@@ -40,7 +38,6 @@ from collections.abc import (
     Callable,
     Collection,
     Iterable,
-    Iterator,
     Mapping,
 )
 from dataclasses import dataclass, field
@@ -49,7 +46,6 @@ from typing import Any
 from channels.limits import (
     TRUSTED_PROXIES,
     RateLimiter,
-    TurnSlots,
     is_local,
     make_limiter,
 )
@@ -57,7 +53,6 @@ from channels.personal_data import (
     install_log_masking,
     labels,
     mask_personal_data,
-    mask_value,
 )
 
 logger = logging.getLogger(__name__)
@@ -272,60 +267,6 @@ def valid_sender(sender: str) -> bool:
 
 # personal data (channels/personal_data.py finds and masks it)
 
-# Client metadata: kept only under this one key, so it never overwrites what Rasa
-# keeps in a message's metadata (model_id, assistant_id) nor reaches a slot, and only
-# up to this size and depth (Rasa stores it with every message and reloads it on
-# every later turn; 490 levels of nesting made Rasa fail with a 500).
-METADATA_KEY = "client"
-MAX_METADATA_BYTES = 2048
-MAX_METADATA_DEPTH = 4
-
-
-class MetadataRefused(ValueError):
-    """Client metadata over the size or depth limit; `code` names which."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _depth(value: Any) -> int:
-    """How deeply a JSON value nests (a scalar is 0), without recursion."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        children = (
-            item.values()
-            if isinstance(item, dict)
-            else item
-            if isinstance(item, list | tuple)
-            else None
-        )
-        if children is None:
-            continue
-        deepest = max(deepest, level + 1)
-        if deepest > MAX_METADATA_DEPTH:
-            return deepest
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def client_metadata(raw: Any) -> dict[str, Any]:
-    """A client's metadata as it is stored: personal data masked, under
-    METADATA_KEY ({} when there is none). MetadataRefused when it is deeper than
-    MAX_METADATA_DEPTH or larger than MAX_METADATA_BYTES as JSON."""
-    if not raw:
-        return {}
-    if _depth(raw) > MAX_METADATA_DEPTH:
-        raise MetadataRefused("metadata_too_deep")
-    try:
-        size = len(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
-    except (TypeError, ValueError) as error:
-        raise MetadataRefused("metadata_too_large") from error
-    if size > MAX_METADATA_BYTES:
-        raise MetadataRefused("metadata_too_large")
-    return {METADATA_KEY: mask_value(raw)}
-
 
 def personal_data_notice(kinds: Iterable[str]) -> str:
     """What the user is told when personal data was hidden."""
@@ -456,129 +397,3 @@ class Guard:
                 if not text:
                     return Screened(reply=USER_TEXTS["empty"])
         return Screened(text=text, masked=masked, neutralised=neutralised)
-
-
-# Rasa glue: duck-typed, so this module imports no Rasa code.
-
-
-def agent_of(app: Any) -> Any:
-    """The Rasa agent of a Sanic app (None in a bare test app)."""
-    ctx = getattr(app, "ctx", None)
-    return getattr(ctx, "agent", None)
-
-
-async def offered_payloads(agent: Any, sender_id: str) -> list[str]:
-    """The payloads of the buttons the bot offered `sender_id`, read from the
-    agent's tracker store (any store; no lock needed for reading)."""
-    store = getattr(agent, "tracker_store", None)
-    if store is None:
-        return []
-    try:
-        tracker = await store.retrieve(sender_id)
-    except Exception:  # an unreadable store: nothing offered, slash neutralised
-        logger.warning("Guard: could not read the tracker of %s", sender_id)
-        return []
-    return payloads_offered(tracker.events) if tracker is not None else []
-
-
-@dataclass
-class TurnReport:
-    """What went wrong while the assistant handled one message."""
-
-    failed_actions: list[str] = field(default_factory=list)
-    unreachable: bool = False
-    crashed: bool = False
-
-
-_current_turn: contextvars.ContextVar[TurnReport | None] = contextvars.ContextVar(
-    "guard_turn", default=None
-)
-_ACTION_FAILURE = "Encountered an exception while running action"
-_PROCESSOR_LOGGER = "rasa.core.processor"
-
-
-class _ActionFailureWatcher(logging.Filter):
-    """Notes the action failures Rasa's processor logs (`_run_action` catches the
-    exception, logs it, and goes on without the action's events) in the turn that
-    is running in this task. It never drops a record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Note a failure into the current turn; always keep the record."""
-        turn = _current_turn.get()
-        if turn is not None and str(record.msg).startswith(_ACTION_FAILURE):
-            name = str(record.msg).split("'")[1] if "'" in str(record.msg) else "?"
-            turn.failed_actions.append(name)
-            error = record.exc_info[1] if record.exc_info else None
-            seen: set[int] = set()
-            while error is not None and id(error) not in seen:
-                seen.add(id(error))
-                kinds = {c.__name__ for c in type(error).__mro__}
-                if "ClientConnectionError" in kinds or "Couldn't connect" in str(error):
-                    turn.unreachable = True
-                error = error.__cause__ or error.__context__
-        return True
-
-
-_watcher = _ActionFailureWatcher()
-
-
-def _install_watcher() -> None:
-    rasa_logger = logging.getLogger(_PROCESSOR_LOGGER)
-    if _watcher not in rasa_logger.filters:
-        rasa_logger.addFilter(_watcher)
-
-
-@contextlib.contextmanager
-def watch_turn() -> Iterator[TurnReport]:
-    """`with watch_turn() as turn:` around the call into Rasa: `turn` reports the
-    actions that failed in it (only this task's turn: concurrency-safe)."""
-    _install_watcher()
-    report = TurnReport()
-    token = _current_turn.set(report)
-    try:
-        yield report
-    finally:
-        _current_turn.reset(token)
-
-
-# Turns in flight in this process, across its channels.
-TURNS = TurnSlots(
-    int(os.environ.get("GUARD_MAX_CONCURRENT_TURNS") or MAX_CONCURRENT_TURNS)
-)
-
-
-async def run_assistant(
-    on_new_message: Callable[[Any], Awaitable[Any]],
-    message: Any,
-    replies_sent: Callable[[], int],
-    slots: TurnSlots | None = None,
-) -> str | None:
-    """Let Rasa handle the message; the text the channel must send when it did not
-    answer properly: the apology when an action failed (e.g. the action server is
-    down) or nothing was said, the busy reply when too many turns are in flight
-    (Rasa is not run then). None when the assistant answered."""
-    slots = TURNS if slots is None else slots
-    if not slots.enter():
-        logger.warning("Guard: busy (%d turns in flight)", slots.busy)
-        return USER_TEXTS["busy"]
-    before = replies_sent()
-    try:
-        with watch_turn() as turn:
-            try:
-                await on_new_message(message)
-            except (Exception, asyncio.CancelledError):
-                logger.exception("Guard: the assistant failed on a message")
-                turn.crashed = True
-    finally:
-        slots.leave()
-    silent = replies_sent() == before
-    if turn.failed_actions or turn.crashed or silent:
-        logger.warning(
-            "Guard: no proper answer for %s (failed actions %s%s%s)",
-            getattr(message, "sender_id", "?"),
-            turn.failed_actions or "none",
-            ", action server unreachable" if turn.unreachable else "",
-            ", no reply" if silent else "",
-        )
-        return USER_TEXTS["unavailable"]
-    return None

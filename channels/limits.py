@@ -10,11 +10,13 @@
   (loopback) is never limited by address: the tests, benchmarks and tools run there.
 - Per process: at most so many turns in flight at once; one more gets a fast, polite
   "busy" reply instead of waiting behind them (TurnSlots).
+- Per message: client metadata within a size and a depth, kept under one key.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import time
 import uuid
@@ -22,6 +24,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
+from channels.personal_data import mask_value
 from channels.shared_state import RedisOutage, redis_client
 
 logger = logging.getLogger(__name__)
@@ -199,3 +202,58 @@ class TurnSlots:
     def leave(self) -> None:
         """Give a slot back."""
         self.busy = max(0, self.busy - 1)
+
+
+# Client metadata: kept only under this one key, so it never overwrites what Rasa
+# keeps in a message's metadata (model_id, assistant_id) nor reaches a slot, and only
+# up to this size and depth (Rasa stores it with every message and reloads it on
+# every later turn; 490 levels of nesting made Rasa fail with a 500).
+METADATA_KEY = "client"
+MAX_METADATA_BYTES = 2048
+MAX_METADATA_DEPTH = 4
+
+
+class MetadataRefused(ValueError):
+    """Client metadata over the size or depth limit; `code` names which."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values()
+            if isinstance(item, dict)
+            else item
+            if isinstance(item, list | tuple)
+            else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_METADATA_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def client_metadata(raw: Any) -> dict[str, Any]:
+    """A client's metadata as it is stored: personal data masked, under
+    METADATA_KEY ({} when there is none). MetadataRefused when it is deeper than
+    MAX_METADATA_DEPTH or larger than MAX_METADATA_BYTES as JSON."""
+    if not raw:
+        return {}
+    if _depth(raw) > MAX_METADATA_DEPTH:
+        raise MetadataRefused("metadata_too_deep")
+    try:
+        size = len(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError) as error:
+        raise MetadataRefused("metadata_too_large") from error
+    if size > MAX_METADATA_BYTES:
+        raise MetadataRefused("metadata_too_large")
+    return {METADATA_KEY: mask_value(raw)}

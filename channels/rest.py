@@ -36,15 +36,11 @@ from channels.guard import (
     REQUEST_ERRORS,
     Guard,
     GuardSettings,
-    MetadataRefused,
-    agent_of,
-    client_metadata,
-    offered_payloads,
-    run_assistant,
     valid_sender,
 )
-from channels.limits import client_address
+from channels.limits import MetadataRefused, client_address, client_metadata
 from channels.sessions import load_secret, reserved, stored_sender
+from channels.turns import agent_of, offered_payloads, run_assistant
 
 logger = logging.getLogger(__name__)
 

@@ -40,19 +40,15 @@ from channels.guard import (
     USER_TEXTS,
     Guard,
     GuardSettings,
-    MetadataRefused,
-    agent_of,
-    client_metadata,
-    offered_payloads,
-    run_assistant,
 )
-from channels.limits import client_address
+from channels.limits import MetadataRefused, client_address, client_metadata
 from channels.sessions import (
     WebSessionIds,
     allowed_origins,
     load_secret,
     origin_allowed,
 )
+from channels.turns import agent_of, offered_payloads, run_assistant
 
 logger = logging.getLogger(__name__)
 

@@ -56,13 +56,11 @@ from wechatpy.utils import check_signature
 from channels.guard import (
     Guard,
     GuardSettings,
-    agent_of,
     normalize_text,
-    offered_payloads,
-    run_assistant,
 )
 from channels.sessions import wechat_sender
 from channels.shared_state import SharedState, make_shared_state
+from channels.turns import agent_of, offered_payloads, run_assistant
 
 logger = logging.getLogger(__name__)
 

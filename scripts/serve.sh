@@ -34,6 +34,8 @@ fi
 # Loopback unless RASA_INTERFACE says otherwise (put nginx in front: deploy/); a
 # client that has not sent its whole request in 10 s is cut off (Sanic: 60 s).
 export SANIC_REQUEST_TIMEOUT=${SANIC_REQUEST_TIMEOUT:-10}
+# and no request body over 128 KB is read at all (Sanic: 100 MB)
+export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-131072}
 .venv/bin/rasa run "${api[@]}" --cors "*" --interface "${RASA_INTERFACE:-127.0.0.1}" \
   --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml

@@ -9,12 +9,10 @@ import re
 import pytest
 
 from channels.guard import (
-    METADATA_KEY,
-    MetadataRefused,
-    client_metadata,
     normalize_text,
     personal_data_notice,
 )
+from channels.limits import METADATA_KEY, MetadataRefused, client_metadata
 from channels.personal_data import (
     digit_runs,
     id_checksum_ok,

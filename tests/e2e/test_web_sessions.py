@@ -155,22 +155,64 @@ def test_a_page_of_another_site_cannot_open_a_socket(assistant):
     assert WEB_ID.match(run(own_page()))  # the site's own pages can
 
 
-def test_an_oversized_packet_closes_only_its_own_connection(assistant):
-    async def talk() -> tuple[bool, list[str]]:
+@pytest.mark.parametrize("chars", [10_000, 400_000])  # 30 KB and 1.2 MB
+def test_an_oversized_packet_is_refused_before_any_work(assistant, chars):
+    """Over socket.io's 16 KB (engine.io closes the connection) or over the server's
+    128 KB body limit (a 413 before the body is read): never read, never stored,
+    no traceback, and the next user is answered."""
+    log = assistant.logs / "rasa.log"
+    before = len(log.read_text(encoding="utf-8", errors="replace"))
+
+    async def talk() -> tuple[str, list[Any], list[str]]:
         async with WebChat(assistant.url) as big:
-            await big.request()
+            session = await big.request()
             await big.client.emit(
-                "user_uttered", {"message": "医" * 400_000, "session_id": big.session}
+                "user_uttered", {"message": "医" * chars, "session_id": session}
             )
-            await asyncio.sleep(1.5)
-            dropped = not big.client.connected
+            await asyncio.sleep(2)
+            heard = []
+            while not big.heard.empty():
+                heard.append(big.heard.get_nowait())
         async with WebChat(assistant.url) as chat:
             await chat.request()
-            return dropped, texts(await chat.say(NORMAL))
+            return session, heard, texts(await chat.say(NORMAL))
 
-    dropped, answered = run(talk())
-    assert dropped
+    session, heard, answered = run(talk())
+    assert heard == []  # not even the guard's "too long": it was never read
+    assert user_texts(assistant, session) == []
     assert proper_answer(answered)
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")[before:]
+
+
+def test_deep_or_large_metadata_is_dropped_and_the_message_answered(assistant):
+    deep: dict = {}
+    for _ in range(300):
+        deep = {"a": deep}
+
+    async def talk() -> tuple[str, list[list[str]]]:
+        async with WebChat(assistant.url) as chat:
+            session = await chat.request()
+            answers = []
+            for metadata in (deep, {"blob": "x" * 3000}, {"model_id": "forged"}):
+                await chat.client.emit(
+                    "user_uttered",
+                    {"message": NORMAL, "session_id": session, "metadata": metadata},
+                )
+                answers.append(texts([await asyncio.wait_for(chat.heard.get(), 30)]))
+                await asyncio.sleep(0.5)
+                while not chat.heard.empty():
+                    chat.heard.get_nowait()
+            return session, answers
+
+    session, answers = run(talk())
+    assert all(proper_answer(a) for a in answers)
+    said = [e for e in tracker(assistant, session)["events"] if e["event"] == "user"]
+    assert [e["metadata"].get("client") for e in said] == [
+        None,
+        None,
+        {"model_id": "forged"},
+    ]
+    assert said[2]["metadata"]["model_id"] != "forged"
 
 
 def test_malformed_events_are_ignored_and_the_guard_still_applies(assistant):

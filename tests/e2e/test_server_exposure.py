@@ -1,5 +1,7 @@
-"""The action server (rasa_sdk_plugins): on loopback by default, never on another
-interface without a shared secret, and with one, every call but /health needs it."""
+"""What the servers expose (issue 12): the action server (rasa_sdk_plugins) on
+loopback by default, never on another interface without a shared secret, and with
+one, every call but /health needs it; the Rasa server cuts off slow clients and
+refuses oversized bodies before reading them."""
 
 from __future__ import annotations
 
@@ -79,3 +81,16 @@ def test_a_client_that_sends_its_request_slowly_is_cut_off(assistant):
         answer = slow.recv(1024)  # b"" (closed) or a 408, never a 60 s wait
     assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
     assert get(f"{assistant.url}/webhooks/rest/") == 200
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(assistant):
+    """A 1 MB body announced to the WeChat webhook (which reads whole bodies): 413
+    at once, from the headers alone."""
+    host, port = assistant.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as client:
+        client.sendall(
+            b"POST /webhooks/wechat/webhook HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: text/xml\r\nContent-Length: 1048576\r\n\r\n"
+        )
+        answer = client.recv(1024)
+    assert answer.startswith(b"HTTP/1.1 413")
