@@ -8,10 +8,12 @@ lines and fills in the numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from assistant.answers.parameters_text import year_text
 from assistant.calculator import (
     FILE_BEFORE_DISCHARGE,
     FILED,
@@ -54,6 +56,7 @@ class Request:
     self_paid: Decimal | None = None
     partial_self: Decimal | None = None
     user: UserFigures = UserFigures()
+    today: datetime.date = field(default_factory=datetime.date.today)
 
 
 @dataclass(frozen=True)
@@ -295,12 +298,8 @@ def _parameter_items(
         if mine[kind] is not None:
             mine_items.append(text)
         elif entry is not None and entry.known:
-            year = entry.year if entry.year not in (None, "unknown") else None
             values, sources = groups.setdefault(
-                (
-                    words["year"].format(year=year) if year else words["year_unknown"],
-                    entry.confidence,
-                ),
+                (year_text(words, entry, request.today, "year"), entry.confidence),
                 ([], []),
             )
             values.append(text)

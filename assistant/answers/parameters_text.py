@@ -6,6 +6,7 @@ entries for the user's scheme, status and hospital level and puts them in order.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from assistant.knowledge.models import Hospital, KnowledgeBase, Parameter
@@ -33,6 +34,28 @@ def _by_level(words: dict, values: dict[str, float], level: str | None, render) 
         return render(values.get(level, values.get("all")))
     keys = [k for k in ("all", *LEVELS) if k in values]
     return "、".join(f"{words['level'][k]}{render(values[k])}" for k in keys)
+
+
+def year_text(
+    words: dict,
+    entry: Parameter,
+    today: datetime.date | None,
+    form: str | None = None,
+) -> str:
+    """The year a parameter's numbers are from, as its source gives it (written with
+    words[form] when it is a plain year, e.g. 2023年), and, once the last day they
+    were set for has passed, that they may have changed (2025医保年度，2026-06-30到期、
+    可能已调整)."""
+    year = entry.year if entry.year not in (None, "unknown") else None
+    if year is None:
+        text = words["year_unknown"]
+    elif form and year.isdigit():
+        text = words[form].format(year=year)
+    else:
+        text = year
+    if today is not None and entry.ended(today):
+        text = words["ended"].format(year=text, until=entry.valid_until.isoformat())
+    return text
 
 
 def describe(words: dict, entry: Parameter | None, level: str | None) -> str:
@@ -65,11 +88,18 @@ def _distinct(values) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _provenance(words: dict, entries: list[Parameter]) -> str:
+def _provenance(words: dict, entries: list[Parameter], today: datetime.date) -> str:
     known = [e for e in entries if e.known]
     if not known:
         return ""
-    years = (words["year_unknown"] if e.year == "unknown" else e.year for e in known)
+    years = (year_text(words, e, None) for e in known)
+    ends = "".join(
+        words["ended"].format(
+            kind=words["kind"][e.kind], until=e.valid_until.isoformat()
+        )
+        for e in known
+        if e.ended(today)
+    )
     return (
         "（"
         + words["provenance"].format(
@@ -79,6 +109,7 @@ def _provenance(words: dict, entries: list[Parameter]) -> str:
                 _distinct(words["confidence"][e.confidence] for e in known)
             ),
         )
+        + ends
         + "）"
     )
 
@@ -90,9 +121,11 @@ def parameter_lines(
     scheme: str | None,
     status: str | None,
     level: str | None,
+    today: datetime.date | None = None,
 ) -> list[str]:
     """Lines describing a region's inpatient parameters for the user's case; side by
     side for the schemes and statuses the user has not said."""
+    today = today or datetime.date.today()
     words = kb.parameter_text
     lines = []
     for each_scheme in [scheme] if scheme else SCHEMES:
@@ -118,7 +151,9 @@ def parameter_lines(
             parts = [describe(words, e, level) for e in entries]
             parts += [e.rule for e in entries if e and e.known and e.rule]
             body = "；".join(filter(None, parts))
-            lines.append(header + body + _provenance(words, [e for e in entries if e]))
+            lines.append(
+                header + body + _provenance(words, [e for e in entries if e], today)
+            )
     return lines
 
 

@@ -192,7 +192,13 @@ def insured_parameters(
         entries = kb.region_parameters(place.code)
         if entries:
             lines = parameter_lines(
-                kb, place.code, place.short, case.scheme, case.status, case.level
+                kb,
+                place.code,
+                place.short,
+                case.scheme,
+                case.status,
+                case.level,
+                case.today,
             )
             return lines, entries
     return [], []

@@ -241,6 +241,9 @@ def _parameter(
         recheck_days=raw.get("recheck_days"),
         confidence=raw.get("confidence"),
         note=raw.get("note"),
+        valid_until=datetime.date.fromisoformat(raw["valid_until"])
+        if raw.get("valid_until")
+        else None,
     )
 
 

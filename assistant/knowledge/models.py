@@ -103,6 +103,11 @@ class Parameter:
     recheck_days: int | None = None
     confidence: str | None = None
     note: str | None = None
+    valid_until: datetime.date | None = None
+
+    def ended(self, today: datetime.date) -> bool:
+        """Whether the numbers are past the last day they were set for."""
+        return self.valid_until is not None and today > self.valid_until
 
     def level_value(self, level: str) -> float | None:
         """The by-level value for a hospital level (l1/l2/l3), if any."""

@@ -110,6 +110,16 @@ def overdue(kb: KnowledgeBase, today: datetime.date) -> list[str]:
     return sorted(items)
 
 
+def ended(kb: KnowledgeBase, today: datetime.date) -> list[str]:
+    """Parameters past the last day their numbers were set for: their answers say
+    the figure may have changed until a newer one is found."""
+    return sorted(
+        f"{p.file}: {p.id} ({p.year}, until {p.valid_until})"
+        for p in kb.parameters.values()
+        if p.known and p.ended(today)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the coverage table and the overdue list; non-zero if a city is missing a group."""
     argv = sys.argv[1:] if argv is None else argv
@@ -169,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     late = overdue(kb, today)
     print(f"\nOverdue for a re-check on {today}: {len(late)}")
     for item in late:
+        print(f"  {item}")
+    past = ended(kb, today)
+    print(
+        f"\nPast their end on {today} (answers say they may have changed): {len(past)}"
+    )
+    for item in past:
         print(f"  {item}")
     return 1 if "MISSING" in cells + service_cells else 0
 

@@ -1,0 +1,73 @@
+"""Parameters with a known end (a 医保年度's cap): after it, every answer that shows
+the figure says it may have changed, and `make kb-report` lists it (issue 13).
+The 上海 cap is the audit's R1: 65万 for the 2025 医保年度, not 59万 (2022)."""
+
+import dataclasses
+import datetime
+
+from assistant import estimate_form as form
+from assistant.answers.estimate import compose_estimate
+from assistant.answers.parameters_text import parameter_lines, year_text
+from assistant.knowledge.report import ended
+
+SHANGHAI = {
+    form.INSURED: "310000",
+    form.SCHEME: "employee",
+    form.STATUS: "in_service",
+    form.LEVEL: "3",
+    form.FILING: "long_term",
+    form.TOTAL: "800000",
+}
+IN_YEAR = datetime.date(2026, 3, 1)
+AFTER = datetime.date(2026, 12, 4)
+
+
+def shanghai_cap(kb):
+    return kb.parameter("310000", "employee", "annual_cap", "in_service")
+
+
+def test_the_shanghai_cap_is_the_2025_medical_insurance_years(kb):
+    cap = shanghai_cap(kb)
+    assert cap.value == 650000 and cap.year == "2025医保年度"
+    assert cap.valid_until == datetime.date(2026, 6, 30)
+    assert cap.source.url.startswith("http")
+
+
+def test_the_year_says_the_figure_may_have_changed_only_after_its_end(kb):
+    words = kb.estimate_text
+    cap = shanghai_cap(kb)
+    assert year_text(words, cap, IN_YEAR, "year") == "2025医保年度"
+    assert (
+        year_text(words, cap, AFTER, "year")
+        == "2025医保年度，2026-06-30到期、可能已调整"
+    )
+    plain = dataclasses.replace(cap, year="2023", valid_until=None)
+    assert year_text(words, plain, AFTER, "year") == "2023年"
+
+
+def test_an_estimate_at_the_cap_names_it_and_its_end(kb, gazetteer):
+    request = form.request_from(SHANGHAI, gazetteer)
+    during = dataclasses.replace(request, today=IN_YEAR)
+    after = dataclasses.replace(request, today=AFTER)
+    lines_during = "\n".join(compose_estimate(kb, gazetteer, during).lines)
+    lines_after = "\n".join(compose_estimate(kb, gazetteer, after).lines)
+    assert "65万" in lines_during and "59万" not in lines_during
+    assert "可能已调整" not in lines_during
+    assert "2026-06-30到期、可能已调整" in lines_after
+
+
+def test_the_parameter_lines_say_it_too(kb):
+    lines = parameter_lines(kb, "310000", "上海", "employee", "in_service", "l3", AFTER)
+    text = "\n".join(lines)
+    assert "65万" in text and "年度最高支付限额2026-06-30到期、可能已调整）" in text
+    before = parameter_lines(
+        kb, "310000", "上海", "employee", "in_service", "l3", IN_YEAR
+    )
+    assert "可能已调整" not in "\n".join(before)
+
+
+def test_the_report_lists_what_is_past_its_end(kb):
+    past = ended(kb, AFTER)
+    assert any("shanghai_employee_annual_cap" in item for item in past)
+    assert any("guangzhou_employee_annual_cap" in item for item in past)
+    assert not any("shanghai" in item for item in ended(kb, IN_YEAR))
