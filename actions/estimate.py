@@ -88,8 +88,12 @@ FIELD_SLOTS = {
 
 
 def _values(tracker: Tracker) -> dict[str, Any]:
-    """The form's fields from the slots."""
-    return {field: tracker.get_slot(slot) for field, slot in FIELD_SLOTS.items()}
+    """The form's fields from the slots (the filing filled in where the places make
+    it so: 京津冀)."""
+    values = {field: tracker.get_slot(slot) for field, slot in FIELD_SLOTS.items()}
+    return form.with_deemed_filing(
+        values, default_knowledge_base(), default_gazetteer()
+    )
 
 
 def _slots(fields: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,9 @@ FILE_BEFORE_DISCHARGE = "file_before_discharge"  # not filed, but files before d
 MANUAL_CLAIM = "manual_claim"  # not filed and already discharged: a claim at home
 LOCAL = "local"  # treated where insured: no filing, no reduction
 FILED = "filed"  # filed, the kind not said: anything from the largest cut to none
+DEEMED = (
+    "deemed"  # both places in a region that counts as filed (京津冀): rate unchanged
+)
 FILING_TYPES = (
     FILED,
     LONG_TERM,
@@ -38,6 +41,7 @@ FILING_TYPES = (
     FILE_BEFORE_DISCHARGE,
     MANUAL_CLAIM,
     LOCAL,
+    DEEMED,
 )
 
 
@@ -172,7 +176,7 @@ def _paid_by_ratio(
 
 def reductions(bill: Bill, limits: Limits) -> Sequence[Decimal]:
     """The reductions to compute: the known one, else the largest allowed and none."""
-    if bill.filing in (LONG_TERM, LOCAL):
+    if bill.filing in (LONG_TERM, LOCAL, DEEMED):
         return (ZERO,)
     if bill.reduction_points is not None:
         return (bill.reduction_points,)

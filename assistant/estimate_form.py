@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answers.estimate import Request, parameters_for
-from assistant.calculator import FILING_TYPES, UserFigures
+from assistant.calculator import DEEMED, FILING_TYPES, UserFigures
 from assistant.knowledge.models import KnowledgeBase
 from assistant.places import Gazetteer
 from assistant.understand import (
@@ -98,6 +98,23 @@ def request_from(values: Mapping[str, Any], gazetteer: Gazetteer) -> Request | N
     )
 
 
+def with_deemed_filing(
+    values: Mapping[str, Any], kb: KnowledgeBase, gazetteer: Gazetteer
+) -> dict[str, Any]:
+    """The fields, with the filing filled in when both places are in a region that
+    counts as filed (京津冀: 视同已备案, the rate unchanged) and none was said: it is
+    then neither asked nor guessed."""
+    filled = dict(values)
+    if filled.get(FILING):
+        return filled
+    insured = gazetteer.resolve(filled.get(INSURED) or "")
+    treatment = gazetteer.resolve(filled.get(TREATMENT) or "")
+    if insured and treatment and insured.province != treatment.province:
+        if kb.facets.deemed_filed((insured.province, treatment.province)):
+            filled[FILING] = DEEMED
+    return filled
+
+
 def required_fields(
     values: Mapping[str, Any], kb: KnowledgeBase, gazetteer: Gazetteer
 ) -> list[str]:
@@ -106,7 +123,10 @@ def required_fields(
     deductible and ratio, and those two only where the knowledge base lacks them."""
     if own_figures(values):  # their own numbers: only the total is still needed
         return [] if number(values.get(TOTAL)) else [TOTAL]
+    values = with_deemed_filing(values, kb, gazetteer)
     fields = list(ASKED)
+    if values.get(FILING) == DEEMED:
+        fields.remove(FILING)
     if values.get(SCHEME) == SCHEME_RESIDENT:
         fields.remove(STATUS)
     request = request_from(values, gazetteer)

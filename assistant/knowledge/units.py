@@ -34,6 +34,7 @@ class Regional:
     provinces: frozenset[str]
     topics: frozenset[str]
     unit: Unit
+    deemed_filed: bool = False  # an estimate within the group: filed, rate unchanged
 
 
 @dataclass
@@ -56,6 +57,13 @@ class Facets:
             if topic in rule.topics and set(provinces) <= rule.provinces:
                 return Unit(rule.unit.topic, facet, *_rest(rule.unit))
         return None
+
+    def deemed_filed(self, provinces: tuple[str, str]) -> bool:
+        """Whether care with both provinces in one group counts as filed (京津冀)."""
+        return any(
+            rule.deemed_filed and set(provinces) <= rule.provinces
+            for rule in self.regional
+        )
 
     def facets_of(self, topic: str) -> list[str]:
         """The facets the topic has a unit of its own for, in file order."""
@@ -139,7 +147,12 @@ def load_facets(
             tuple(raw["facts"]),
         )
         regional.append(
-            Regional(frozenset(raw["provinces"]), frozenset(raw["topics"]), unit)
+            Regional(
+                frozenset(raw["provinces"]),
+                frozenset(raw["topics"]),
+                unit,
+                bool(raw.get("deemed_filed")),
+            )
         )
     return Facets(
         buttons,

@@ -4,6 +4,11 @@ fixed fact gets the question it answers.
 - 上海's cap (AUDIT-2026-12 R1) is 65万 for the 2025 医保年度 (2025-07-01 to
   2026-06-30), not 59万; that year has ended, so the answer says the figure may have
   changed. 广州's cap (R5) is 2023's, and says so too.
+- 北京's retired ratios (R3) are a banded table, not unknown; within 京津冀 (N1) an
+  estimate does not ask about filing: 视同已备案, the rate unchanged.
+- 深圳 (R2): 200/400/600 and 94/92/90% under the current scheme.
+- Waiting periods after a lapse (N2): 居民医保 3 months plus one a year, shortened
+  by paying; 职工医保 none within 3 months.
 """
 
 from __future__ import annotations
@@ -32,3 +37,23 @@ def test_a_guangzhou_estimate_says_its_cap_is_2023s(assistant):
         "我是广州的职工医保，在职，在上海一家三甲医院住院花了100万，已经备案了，大概能报多少？",
     )
     assert "2023年，2023-12-31到期、可能已调整" in reply
+
+
+def test_a_beijing_retiree_in_tianjin_is_not_asked_to_file(assistant):
+    reply = ask(assistant, "我是北京退休职工，在天津三级医院住院花了5万，能报多少")
+    assert "视同已备案" in reply and "备案的情况是哪一种" not in reply
+    assert "95.5%" in reply and "不详" not in reply.split("参数")[0]
+
+
+def test_a_shenzhen_estimate_uses_the_current_scheme(assistant):
+    reply = ask(
+        assistant,
+        "深圳职工医保在职，在湖南三甲医院住院花了10万，已经备案了，能报多少",
+    )
+    assert "起付线600元" in reply and "报销比例90%" in reply
+
+
+def test_a_lapse_answer_has_the_2025_waiting_periods(assistant):
+    reply = ask(assistant, "居民医保断缴了两年，现在重新交，等待期多久")
+    assert "3个月" in reply and "每多断缴1年加1个月" in reply
+    assert "补缴" in reply and "3个月（含）以内" in reply

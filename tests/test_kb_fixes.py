@@ -1,6 +1,8 @@
-"""Parameters with a known end (a 医保年度's cap): after it, every answer that shows
-the figure says it may have changed, and `make kb-report` lists it (issue 13).
-The 上海 cap is the audit's R1: 65万 for the 2025 医保年度, not 59万 (2022)."""
+"""The knowledge base's 2026 fixes without Rasa (issue 13): parameters with a known
+end (a 医保年度's cap) say after it that the figure may have changed, and `make
+kb-report` lists them; the 上海 cap is the audit's R1 (65万 for the 2025 医保年度, not
+59万); an estimate within 京津冀 takes the visit as filed (N1) with 北京's retired
+bands (R3)."""
 
 import dataclasses
 import datetime
@@ -71,3 +73,26 @@ def test_the_report_lists_what_is_past_its_end(kb):
     assert any("shanghai_employee_annual_cap" in item for item in past)
     assert any("guangzhou_employee_annual_cap" in item for item in past)
     assert not any("shanghai" in item for item in ended(kb, IN_YEAR))
+
+
+def test_within_jingjinji_the_filing_is_deemed_and_not_asked(kb, gazetteer):
+    values = {
+        form.INSURED: "110000",
+        form.TREATMENT: "120000",
+        form.SCHEME: "employee",
+        form.STATUS: "retired",
+        form.LEVEL: "3",
+        form.TOTAL: "50000",
+    }
+    assert form.FILING not in form.required_fields(values, kb, gazetteer)
+    filled = form.with_deemed_filing(values, kb, gazetteer)
+    assert filled[form.FILING] == "deemed"
+    lines = "\n".join(
+        compose_estimate(kb, gazetteer, form.request_from(filled, gazetteer)).lines
+    )
+    assert "视同已备案（比例不变）" in lines and "95.5%" in lines
+    # what the person said wins; outside the region nothing is filled in
+    said = {**values, form.FILING: "manual_claim"}
+    assert form.with_deemed_filing(said, kb, gazetteer)[form.FILING] == "manual_claim"
+    shanghai = {**values, form.TREATMENT: "310000"}
+    assert form.FILING in form.required_fields(shanghai, kb, gazetteer)
