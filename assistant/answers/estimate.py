@@ -154,11 +154,15 @@ def _header(words: dict, request: Request, place: Region | None, filing) -> str:
             words["status"].get(request.status or "", ""),
         )
     )
+    cross = (
+        request.insured is not None
+        and request.treatment is not None
+        and request.insured.province != request.treatment.province
+    )
+    hospital = words["hospital_cross" if cross else "hospital"]
     parts = [
         who,
-        words["hospital"].format(level=words["level"][request.level])
-        if request.level
-        else "",
+        hospital.format(level=words["level"][request.level]) if request.level else "",
         words["filing"][filing] if filing else words["filing_unsaid"],
     ]
     return words["header"].format(case="，".join(p for p in parts if p))
