@@ -7,6 +7,7 @@ fixed fact gets the question it answers.
 - 北京's retired ratios (R3) are a banded table, not unknown; within 京津冀 (N1) an
   estimate does not ask about filing: 视同已备案, the rate unchanged.
 - 深圳 (R2): 200/400/600 and 94/92/90% under the current scheme.
+- Enrolment where one works or lives (N4) is national policy since 国办发〔2024〕38号.
 - Waiting periods after a lapse (N2): 居民医保 3 months plus one a year, shortened
   by paying; 职工医保 none within 3 months.
 """
@@ -58,3 +59,8 @@ def test_a_lapse_answer_has_the_2025_waiting_periods(assistant):
     reply = ask(assistant, "居民医保断缴了两年，现在重新交，等待期多久")
     assert "3个月" in reply and "每多断缴1年加1个月" in reply
     assert "补缴" in reply and "3个月（含）以内" in reply
+
+
+def test_enrolling_where_one_works_is_national_policy(assistant):
+    reply = ask(assistant, "外地户口在杭州打工，能在杭州交医保吗")
+    assert "全国已放开户籍限制" in reply
