@@ -7,6 +7,7 @@ fixed fact gets the question it answers.
 - 北京's retired ratios (R3) are a banded table, not unknown; within 京津冀 (N1) an
   estimate does not ask about filing: 视同已备案, the rate unchanged.
 - 深圳 (R2): 200/400/600 and 94/92/90% under the current scheme.
+- Continuous enrolment raises the 大病保险 cap (N3).
 - Enrolment where one works or lives (N4) is national policy since 国办发〔2024〕38号.
 - Waiting periods after a lapse (N2): 居民医保 3 months plus one a year, shortened
   by paying; 职工医保 none within 3 months.
@@ -64,3 +65,8 @@ def test_a_lapse_answer_has_the_2025_waiting_periods(assistant):
 def test_enrolling_where_one_works_is_national_policy(assistant):
     reply = ask(assistant, "外地户口在杭州打工，能在杭州交医保吗")
     assert "全国已放开户籍限制" in reply
+
+
+def test_when_to_pay_mentions_the_reward_for_continuous_enrolment(assistant):
+    reply = ask(assistant, "居民医保什么时候交")
+    assert "集中缴费期" in reply and "大病保险封顶线提高" in reply
