@@ -102,7 +102,7 @@ def test_a_cross_province_estimate_says_which_level_counts(kb, gazetteer):
     """AUDIT N8: 跨省 settlement uses the hospital's 医保结算等级, not its 医院等级."""
     across = form.request_from({**SHANGHAI, form.TREATMENT: "110000"}, gazetteer)
     header = compose_estimate(kb, gazetteer, across).lines[0]
-    assert "三级医院（跨省结算按这家医院的医保结算等级）" in header
+    assert "三级医院（跨省按其医保结算等级）" in header
     within = form.request_from({**SHANGHAI, form.TREATMENT: "310000"}, gazetteer)
     assert "医保结算等级" not in compose_estimate(kb, gazetteer, within).lines[0]
     assert "医保结算等级" in kb.facts["settlement_level"].statement

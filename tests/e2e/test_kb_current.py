@@ -30,7 +30,7 @@ def test_a_shanghai_estimate_uses_the_2025_cap_and_says_it_has_ended(assistant):
         "我是上海职工医保在职，在北京三甲医院住院花了80万，已经备案了，能报多少",
     )
     assert "封顶线65万元" in reply and "59万" not in reply
-    assert "跨省结算按这家医院的医保结算等级" in reply  # N8
+    assert "跨省按其医保结算等级" in reply  # N8
     assert "2025医保年度，2026-06-30到期、可能已调整" in reply
 
 
