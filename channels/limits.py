@@ -179,7 +179,11 @@ def client_address(
 
 
 def is_local(address: str | None) -> bool:
-    """Whether the address is this machine (never limited by address)."""
+    """Whether the address or host name is this machine only (loopback, or
+    `localhost`): never limited by address, one origin with 127.0.0.1, and where
+    the action server may listen without a token."""
+    if (address or "").strip().lower() == "localhost":
+        return True
     ip = _ip(address)
     return ip is not None and ip.is_loopback
 

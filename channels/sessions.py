@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import os
 import secrets
@@ -24,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from channels.limits import is_local
 from channels.personal_data import mask_personal_data
 
 logger = logging.getLogger(__name__)
@@ -148,15 +148,6 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str]) -> 
         return _origin(origin) in allowed
     page_host = urlsplit(origin).hostname
     server_host = urlsplit(f"//{host}").hostname if host else None
-    if _loopback(page_host) and _loopback(server_host):
+    if is_local(page_host) and is_local(server_host):
         return True  # localhost and 127.0.0.1 are one machine (make serve)
     return bool(page_host) and page_host == server_host
-
-
-def _loopback(hostname: str | None) -> bool:
-    if hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname or "").is_loopback
-    except ValueError:
-        return False

@@ -137,11 +137,23 @@ class SocketIOInput(RasaSocketIOInput):
         super().__init__(*args, **kwargs)
         self.guard = Guard(self.name())
         self.app: Sanic | None = None
-        self.ids = WebSessionIds(load_secret())
+        self._ids: WebSessionIds | None = None  # from_credentials sets it
         self.origins: list[str] = allowed_origins()
         self.max_packet_bytes = MAX_PACKET_BYTES
         self.bound: dict[str, str] = {}  # socket id -> the session id it holds
         self.addresses: dict[str, str | None] = {}  # socket id -> client address
+
+    @property
+    def ids(self) -> WebSessionIds:
+        """The session ids this server issues (the key is read once, when first
+        needed, unless from_credentials gave one)."""
+        if self._ids is None:
+            self._ids = WebSessionIds(load_secret())
+        return self._ids
+
+    @ids.setter
+    def ids(self, ids: WebSessionIds) -> None:
+        self._ids = ids
 
     async def guarded_message(
         self,

@@ -14,12 +14,13 @@ starts (rasa_sdk.plugin) and lets it attach to the Sanic app before it runs. Her
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 import os
 from typing import Any
 
 import pluggy
+
+from channels.limits import is_local
 
 logger = logging.getLogger(__name__)
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
@@ -28,16 +29,6 @@ TOKEN_ENV = "ACTION_SERVER_TOKEN"
 HOST_ENV = "SANIC_HOST"
 DEFAULT_HOST = "127.0.0.1"
 OPEN_PATHS = frozenset({"/health"})
-
-
-def loopback(host: str) -> bool:
-    """Whether the host is this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def presented_token(args: Any, headers: Any) -> str:
@@ -59,7 +50,7 @@ def attach_sanic_app_extensions(app: Any) -> None:
     """Bind to loopback by default and require the token when one is set."""
     host = os.environ.setdefault(HOST_ENV, DEFAULT_HOST)
     token = os.environ.get(TOKEN_ENV, "")
-    if not token and not loopback(host):
+    if not token and not is_local(host):
         message = (
             f"The action server would listen on {host} without {TOKEN_ENV}: set a "
             "shared secret (and `token:` in the Rasa server's action_endpoint)."

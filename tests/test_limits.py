@@ -259,3 +259,17 @@ def test_turn_slots_count_what_is_in_flight():
     slots.leave()
     assert slots.enter()
     assert TurnSlots(0).enter()  # no cap
+
+
+def test_one_local_check_for_addresses_and_host_names():
+    """One check decides "this machine" everywhere: limits, origins, the action
+    server's interface."""
+    import rasa_sdk_plugins
+    from channels import sessions
+
+    for local in ("127.0.0.1", "::1", "localhost", "LOCALHOST", "127.8.9.10"):
+        assert is_local(local)
+    for remote in ("0.0.0.0", "10.0.0.5", "example.org", "", None):
+        assert not is_local(remote)
+    assert rasa_sdk_plugins.is_local is is_local
+    assert sessions.is_local is is_local
