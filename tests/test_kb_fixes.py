@@ -106,3 +106,30 @@ def test_a_cross_province_estimate_says_which_level_counts(kb, gazetteer):
     within = form.request_from({**SHANGHAI, form.TREATMENT: "310000"}, gazetteer)
     assert "医保结算等级" not in compose_estimate(kb, gazetteer, within).lines[0]
     assert "医保结算等级" in kb.facts["settlement_level"].statement
+
+
+def test_shanghai_has_its_hotline_and_12393_an_official_source(kb):
+    """N11: 上海's hotline is 12393 (the 医保局's yearly notices), no longer unknown;
+    the national 12393 fact rests on those notices, not on a health-news page."""
+    (hotline,) = kb.service("310000", "hotline")
+    assert "12393" in hotline.statement and hotline.confidence == "medium"
+    assert kb.facts["hotline_12393"].source.url.startswith("https://www.jzzjf.com")
+    assert kb.sources["gov_2024_38"].issued == "2024-08-01"  # N15
+
+
+def test_zhengzhou_third_level_is_the_provincial_tier(kb):
+    """R7: 郑州's 三级 care is mostly at 省级三甲: 900元 and 88% (retired 93%), the
+    市级三级 tier kept in the rule."""
+    deductible = kb.parameter("410100", "employee", "deductible", "in_service")
+    ratio = kb.parameter("410100", "employee", "ratio", "in_service")
+    retired = kb.parameter("410100", "employee", "ratio", "retired")
+    assert deductible.level_value("l3") == 900 and ratio.level_value("l3") == 0.88
+    assert retired.level_value("l3") == 0.93
+    assert "市级三级医院" in deductible.rule and deductible.confidence == "low"
+
+
+def test_chengdu_keeps_its_community_and_referral_deductibles(kb):
+    """R6: 社区160元 and 异地转诊2000元 in the rule; retirees stay unknown (age add-ons)."""
+    deductible = kb.parameter("510100", "employee", "deductible", "in_service")
+    assert "160" in deductible.rule and "2000" in deductible.rule
+    assert not kb.parameter("510100", "employee", "ratio", "retired").known

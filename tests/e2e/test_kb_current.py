@@ -70,3 +70,13 @@ def test_enrolling_where_one_works_is_national_policy(assistant):
 def test_when_to_pay_mentions_the_reward_for_continuous_enrolment(assistant):
     reply = ask(assistant, "居民医保什么时候交")
     assert "集中缴费期" in reply and "大病保险封顶线提高" in reply
+
+
+def test_a_zhengzhou_estimate_uses_the_provincial_third_level_tier(assistant):
+    """R7: 郑州's 三级 at the 省级三甲 tier (900元, 88%), labelled low."""
+    reply = ask(
+        assistant,
+        "我是郑州职工医保在职，在北京三甲医院住院花了5万，已经备案了，能报多少",
+    )
+    assert "起付线900元" in reply and "报销比例88%" in reply
+    assert "可信度低" in reply
