@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 
 from assistant.knowledge.models import Hospital
 from assistant.places import Gazetteer, Region
+from assistant.vocabulary import CROSS_PROVINCE, INTRA_PROVINCE, LOCAL
 
-LOCAL = "local"
-INTRA_PROVINCE = "intra_province"
-CROSS_PROVINCE = "cross_province"
+__all__ = ["CROSS_PROVINCE", "INTRA_PROVINCE", "LOCAL", "Case", "scope"]
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,8 @@ PARAMETER_KINDS = ("deductible", "ratio", "annual_cap")
 
 # the filing situations a policy answer distinguishes (the filing_status slot)
 FILING_STATUSES = ("filed", "not_filed", "emergency")
+
+# where the two places lie relative to each other (assistant/case.py scope)
+LOCAL = "local"
+INTRA_PROVINCE = "intra_province"
+CROSS_PROVINCE = "cross_province"

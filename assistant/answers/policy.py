@@ -294,9 +294,10 @@ def compose(
     if facet == BACK_HOME and case.treatment == case.insured:
         case = replace(case, treatment=None)  # going back: not a local visit
     where = scope(gazetteer, case)
-    if where == CROSS_PROVINCE and facet in REGIONAL_FACETS:
+    if where in (CROSS_PROVINCE, INTRA_PROVINCE) and facet in REGIONAL_FACETS:
+        # a group's rule across its provinces (京津冀), a province's within it
         provinces = (case.insured.province, case.treatment.province)
-        unit = kb.facets.regional_unit(unit.topic, provinces, facet) or unit
+        unit = kb.facets.regional_unit(unit.topic, provinces, facet, where) or unit
     answering = kb.topics[unit.topic]
     used = [kb.facts[f] for f in unit.facts]
     lines: list[str] = []

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.vocabulary import CROSS_PROVINCE, INTRA_PROVINCE
+
 SUMMARY = "summary"  # a unit that replaces a topic's summary (for one scheme)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -35,6 +37,7 @@ class Regional:
     topics: frozenset[str]
     unit: Unit
     deemed_filed: bool = False  # an estimate within the group: filed, rate unchanged
+    within: str = CROSS_PROVINCE  # or INTRA_PROVINCE: one province's own rule
 
 
 @dataclass
@@ -50,18 +53,30 @@ class Facets:
     other_reading: str = "{title}"
 
     def regional_unit(
-        self, topic: str, provinces: tuple[str, str], facet: str | None
+        self,
+        topic: str,
+        provinces: tuple[str, str],
+        facet: str | None,
+        within: str = CROSS_PROVINCE,
     ) -> Unit | None:
-        """The group rule for this topic when both provinces are in its group."""
+        """The group rule for this topic when both provinces are in its group: a
+        cross-province group (京津冀) for care across its provinces, a province's
+        own rule (省内免备案) for care within it."""
         for rule in self.regional:
-            if topic in rule.topics and set(provinces) <= rule.provinces:
+            if (
+                rule.within == within
+                and topic in rule.topics
+                and set(provinces) <= rule.provinces
+            ):
                 return Unit(rule.unit.topic, facet, *_rest(rule.unit))
         return None
 
     def deemed_filed(self, provinces: tuple[str, str]) -> bool:
         """Whether care with both provinces in one group counts as filed (京津冀)."""
         return any(
-            rule.deemed_filed and set(provinces) <= rule.provinces
+            rule.deemed_filed
+            and rule.within == CROSS_PROVINCE
+            and set(provinces) <= rule.provinces
             for rule in self.regional
         )
 
@@ -138,6 +153,12 @@ def load_facets(
         where = f"{path}: regional.{index}"
         if set(raw["topics"]) - topics:
             raise UnitError(f"{where}.topics: unknown topics")
+        within = raw.get("within", CROSS_PROVINCE)
+        if (within == INTRA_PROVINCE) != (len(raw["provinces"]) == 1):
+            raise UnitError(
+                f"{where}.provinces: one province for a rule within it, "
+                "two or more for a group"
+            )
         _check_numbers(where, raw, evidence)
         unit = Unit(
             raw["topics"][0],
@@ -152,6 +173,7 @@ def load_facets(
                 frozenset(raw["topics"]),
                 unit,
                 bool(raw.get("deemed_filed")),
+                raw.get("within", CROSS_PROVINCE),
             )
         )
     return Facets(
