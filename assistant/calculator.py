@@ -218,6 +218,38 @@ def estimate(bill: Bill, rates: Rates, limits: Limits) -> Estimate:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A national average share of inpatient costs paid by the fund: of the policy-
+    scope amount (政策范围内), or of every cost, out-of-catalogue items included
+    (实际, `of_all`)."""
+
+    ratio: Decimal
+    of_all: bool = False
+
+
+def average_estimate(bill: Bill, shares: Sequence[Share], limits: Limits) -> Estimate:
+    """A rough estimate from national average shares, where the insured place's own
+    parameters are not known: each share (already net of deductibles and caps, as an
+    average is) times what it applies to, lowered by the filing's allowed reduction
+    as a local ratio would be. The result is the range over shares and reductions."""
+    amount = policy_amount(bill)
+    outcomes = []
+    for share in shares:
+        base = bill.total if share.of_all else amount
+        for points in reductions(bill, limits):
+            paid = base * _reduced(share.ratio, points)
+            outcomes.append(Outcome(points, paid, False, paid))
+    return Estimate(
+        bill=bill,
+        rates=Rates(deductible=None, ratio=shares[0].ratio if shares else None),
+        policy_amount=amount,
+        above_deductible=None,
+        outcomes=tuple(outcomes),
+        missing=() if shares else ("ratio",),
+    )
+
+
+@dataclass(frozen=True)
 class UserFigures:
     """Parameters the user states ("起付线1000，报销比例80%"); they override the
     knowledge base's."""

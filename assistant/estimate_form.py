@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answers.estimate import Request, parameters_for
+from assistant.answers.estimate_average import averages_for
 from assistant.calculator import DEEMED, FILING_TYPES, UserFigures
 from assistant.knowledge.models import KnowledgeBase
 from assistant.places import Gazetteer
@@ -120,7 +121,8 @@ def required_fields(
 ) -> list[str]:
     """The fields the estimate still depends on, in the order they are asked: the
     person's status only for 职工医保, the insured place only without the user's own
-    deductible and ratio, and those two only where the knowledge base lacks them."""
+    deductible and ratio, and those two only where the knowledge base lacks them
+    and has no national average to fall back on (or the user gave one of them)."""
     if own_figures(values):  # their own numbers: only the total is still needed
         return [] if number(values.get(TOTAL)) else [TOTAL]
     values = with_deemed_filing(values, kb, gazetteer)
@@ -133,6 +135,11 @@ def required_fields(
     if request is None:
         return fields
     _, entries = parameters_for(kb, gazetteer, request)
+    user = request.user
+    if averages_for(
+        kb, request.scheme, request.level, entries, user.deductible, user.ratio
+    ):
+        return fields  # a labelled national-average range: nothing more to ask
     for kind in (DEDUCTIBLE, RATIO):
         if entries[kind] is None or not entries[kind].known:
             fields.append(kind)

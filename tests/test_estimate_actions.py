@@ -41,6 +41,12 @@ GUANGZHOU_CASE = {
 
 # everything known, but 拉萨's numbers are not in the knowledge base
 LHASA_CASE = {**GUANGZHOU_CASE, "region_insured": "540100"}
+# 拉萨 has no figures of its own: the estimate falls back on the national average
+# unless the user gives one figure, and then asks the other
+OTHER_FIGURE = {
+    "estimate_deductible": {"estimate_ratio": "0.8"},
+    "estimate_ratio": {"estimate_deductible": "1000"},
+}
 
 
 def run(action, tracker):
@@ -114,9 +120,8 @@ def test_a_bare_request_gets_the_intro_then_the_first_question():
     ],
 )
 def test_an_answer_in_everyday_words_fills_the_slot_asked(asked, text, slot, value):
-    tracker = make_tracker(
-        "inform", text, slots={**LHASA_CASE, "requested_slot": asked}
-    )
+    slots = {**LHASA_CASE, **OTHER_FIGURE.get(asked, {}), "requested_slot": asked}
+    tracker = make_tracker("inform", text, slots=slots)
     _, slots = run(ValidateEstimateForm(), tracker)
     if value is None:
         assert slots.get(slot) is None
@@ -137,9 +142,8 @@ def test_an_answer_in_everyday_words_fills_the_slot_asked(asked, text, slot, val
     ],
 )
 def test_an_invalid_answer_is_asked_again_with_a_hint(asked, text, response):
-    tracker = make_tracker(
-        "inform", text, slots={**LHASA_CASE, "requested_slot": asked}
-    )
+    slots = {**LHASA_CASE, **OTHER_FIGURE.get(asked, {}), "requested_slot": asked}
+    tracker = make_tracker("inform", text, slots=slots)
     messages, slots = run(ValidateEstimateForm(), tracker)
     assert [m["response"] for m in messages] == [response]
     assert slots[asked] is None
@@ -199,10 +203,18 @@ def test_the_status_is_not_asked_for_the_resident_scheme():
 
 
 def test_what_the_knowledge_base_lacks_is_asked_and_what_it_has_is_not():
-    lhasa = make_tracker(
-        "inform", "", slots={**GUANGZHOU_CASE, "region_insured": "540100"}
+    """拉萨 has no figures: the national average is used, nothing more is asked;
+    with the user's own ratio, their deductible is asked (one question)."""
+    lhasa = make_tracker("inform", "", slots=LHASA_CASE)
+    assert "estimate_deductible" not in required_slots_for(lhasa)
+    assert "estimate_ratio" not in required_slots_for(lhasa)
+    own_ratio = make_tracker(
+        "inform", "", slots={**LHASA_CASE, **OTHER_FIGURE["estimate_deductible"]}
     )
-    assert required_slots_for(lhasa)[-2:] == ["estimate_deductible", "estimate_ratio"]
+    assert required_slots_for(own_ratio)[-2:] == [
+        "estimate_deductible",
+        "estimate_ratio",
+    ]
     guangzhou = make_tracker("inform", "", slots=GUANGZHOU_CASE)
     assert "estimate_deductible" not in required_slots_for(guangzhou)
 

@@ -28,7 +28,10 @@ OWN = {form.DEDUCTIBLE: "800", form.RATIO: "0.85"}
         ({**OWN, form.TOTAL: "12000"}, []),
         ({**OWN, form.DEDUCTIBLE: "unknown"}, list(form.ASKED)),
         # 拉萨's numbers are not in the knowledge base: asked
-        (LHASA, [*form.ASKED, form.DEDUCTIBLE, form.RATIO]),
+        # no figures of its own: the national average, nothing more to ask
+        (LHASA, list(form.ASKED)),
+        # the user's own ratio: their deductible is asked, not the average used
+        ({**LHASA, form.RATIO: "0.8"}, [*form.ASKED, form.DEDUCTIBLE, form.RATIO]),
         ({**LHASA, form.INSURED: "440100"}, list(form.ASKED)),
     ],
 )

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from assistant.answers.parameters_text import year_text
+from assistant.answers import estimate_lines as lines_of
+from assistant.answers.estimate_average import Averages, average_lines, averages_for
 from assistant.calculator import (
     FILE_BEFORE_DISCHARGE,
     FILED,
@@ -32,8 +33,7 @@ from assistant.calculator import (
 from assistant.case import LOCAL as LOCAL_SCOPE
 from assistant.case import Case, scope
 from assistant.knowledge.models import KnowledgeBase, Parameter
-from assistant.numbers import money_text, percent_text
-from assistant.places import Gazetteer, Region, upwards
+from assistant.places import PROVINCE, Gazetteer, Region, upwards
 from assistant.vocabulary import PARAMETER_KINDS
 
 REDUCTION_FACT = "temporary_reduction"
@@ -145,29 +145,6 @@ def bill_for(request: Request, filing: str | None) -> Bill:
     )
 
 
-def _header(words: dict, request: Request, place: Region | None, filing) -> str:
-    """【估算】 and the case as far as it is known."""
-    who = "".join(
-        (
-            place.short if place else "",
-            words["scheme"].get(request.scheme or "", ""),
-            words["status"].get(request.status or "", ""),
-        )
-    )
-    cross = (
-        request.insured is not None
-        and request.treatment is not None
-        and request.insured.province != request.treatment.province
-    )
-    hospital = words["hospital_cross" if cross else "hospital"]
-    parts = [
-        who,
-        hospital.format(level=words["level"][request.level]) if request.level else "",
-        words["filing"][filing] if filing else words["filing_unsaid"],
-    ]
-    return words["header"].format(case="，".join(p for p in parts if p))
-
-
 def stated_case(
     kb: KnowledgeBase,
     scheme: str | None = None,
@@ -195,210 +172,108 @@ def stated_case(
     return "，".join(p for p in parts if p)
 
 
-def _yuan(value: Decimal) -> str:
-    """An amount in a step: exact enough to check (79,200 / 65万)."""
-    return money_text(value, exact=True)
-
-
-def _span(low: Decimal, high: Decimal) -> str:
-    """A result as read: 约6.7万, 约2.9万～3.9万."""
-    return money_text(low, high)
-
-
-def _catalogue_line(words: dict, request: Request, result: Estimate) -> str:
-    given = {"self_paid": request.self_paid, "partial_self": request.partial_self}
-    parts = [
-        words["catalogue_parts"][kind].format(value=_yuan(value))
-        for kind, value in given.items()
-        if value
-    ]
-    if not parts:
-        return words["all_in_catalogue"].format(policy=_yuan(result.policy_amount))
-    return words["minus_catalogue"].format(
-        parts="、".join(parts), policy=_yuan(result.policy_amount)
-    )
-
-
-def _paid(words: dict, result: Estimate) -> str:
-    """What the ratio gives before the cap, exact: one amount, or a range."""
-    paid = sorted(money(o.paid) for o in result.outcomes if o.paid is not None)
-    if not paid:
-        return ""
-    return words["paid"].format(paid=money_text(paid[0], paid[-1], exact=True))
-
-
-def _ratio_line(
-    words: dict, result: Estimate, insured: str, user_reduction: bool = False
-) -> str:
-    rates = result.rates
-    if not rates.has_ratio:
-        return words["ratio_unknown"].format(insured=insured)
-    reductions = [o.reduction for o in result.outcomes]
-    reduced = ""
-    if result.is_range:
-        reduced = words["reduced"].format(
-            points=format(max(reductions), "f"), insured=insured
-        )
-    elif reductions and reductions[0]:
-        reduced = words["reduced_user" if user_reduction else "reduced_known"].format(
-            insured=insured, points=format(reductions[0], "f")
-        )
-    paid = _paid(words, result)
-    if rates.ratio is not None:
-        return words["ratio"].format(
-            ratio=percent_text(rates.ratio), paid=paid, reduced=reduced
-        )
-    parts = [
-        words["band" if b.end is not None else "band_open"].format(
-            start=_yuan(b.start),
-            end=_yuan(b.end) if b.end is not None else "",
-            ratio=percent_text(b.ratio),
-        )
-        for b in rates.bands
-    ]
-    return words["ratio_bands"].format(
-        bands="；".join(parts), paid=paid, reduced=reduced
-    )
-
-
-def _cap_line(words: dict, result: Estimate) -> str:
-    if result.rates.cap is None:
-        return words["cap_unknown"]
-    left = ""
-    if result.bill.cap_used:
-        left = words["cap_left"].format(left=money_text(result.cap_left))
-    capped = words["capped"] if any(o.capped for o in result.outcomes) else ""
-    return words["cap"].format(
-        cap=money_text(result.rates.cap), left=left, capped=capped
-    )
-
-
-def _parameter_items(
-    words: dict,
-    request: Request,
-    entries: dict[str, Parameter | None],
-    rates: Rates,
-) -> list[str]:
-    """The parameters used, grouped by where they come from: the user's own, then
-    the knowledge base's by year and confidence, with their sources."""
-    mine = {
-        "deductible": request.user.deductible,
-        "ratio": request.user.ratio,
-        "annual_cap": request.user.cap,
-    }
-    shown = {
-        "deductible": rates.deductible,
-        "ratio": None if rates.bands else rates.ratio,  # bands: shown above
-        "annual_cap": rates.cap,
-    }
-    mine_items: list[str] = []
-    groups: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for kind in PARAMETER_KINDS:
-        text = words["parameter_value"].format(
-            name=words["parameter_names"][kind],
-            value=_parameter_value(kind, shown[kind]),
-        )
-        entry = entries.get(kind)
-        if mine[kind] is not None:
-            mine_items.append(text)
-        elif entry is not None and entry.known:
-            values, sources = groups.setdefault(
-                (year_text(words, entry, request.today, "year"), entry.confidence),
-                ([], []),
-            )
-            values.append(text)
-            said = entry.source.said(words)
-            if said not in sources:
-                sources.append(said)
-    items = [
-        words["parameter"].format(
-            values="、".join(values),
-            year=year,
-            confidence=words["confidence"][confidence],
-            source="、".join(sources),
-        )
-        for (year, confidence), (values, sources) in groups.items()
-    ]
-    if mine_items:
-        items.insert(0, words["user_parameter"].format(values="、".join(mine_items)))
-    return items
-
-
-def _parameter_value(kind: str, value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    if kind == "ratio":
-        return percent_text(value)
-    return money_text(value, exact=kind == "deductible") + "元"
-
-
-def _deductible_line(
-    words: dict,
-    request: Request,
-    entries: dict[str, Parameter | None],
-    rates: Rates,
-    result: Estimate,
-    insured: str,
-) -> str:
-    if rates.deductible is None:
-        return words["deductible_unknown"].format(insured=insured)
-    entry = entries.get("deductible")
-    per = (
-        entry.per if entry and entry.known and request.user.deductible is None else None
-    )
-    return words["deductible"].format(
-        deductible=_yuan(rates.deductible),
-        per=words["per"].get(per or "", ""),
-        above=_yuan(result.above_deductible),
-    )
-
-
 def compose_estimate(
     kb: KnowledgeBase, gazetteer: Gazetteer, request: Request
 ) -> Result:
     """The estimate for a request, with every step shown: a header with the case, the
-    steps, the result, the parameters' source and where to confirm."""
+    steps, the result, the parameters' source and where to confirm. Where neither
+    the place nor its province has figures and the user gave none, a labelled
+    national-average range (assistant/answers/estimate_average.py)."""
     words = kb.estimate_text
     place, entries = parameters_for(kb, gazetteer, request)
-    rates = request.user.apply(rates_from(entries, request.level))
     filing = filing_for(gazetteer, request)
-    result = estimate(bill_for(request, filing), rates, limits(kb))
+    bill = bill_for(request, filing)
     insured = request.insured.short if request.insured else words["insured_unknown"]
     treatment = (
         request.treatment.short if request.treatment else words["treatment_unknown"]
     )
     said = request.said_total
     lines = [
-        _header(words, request, place, filing),
+        lines_of.header(words, request, place, filing),
         words["total"].format(
-            total=_yuan(request.total),
-            approx=words["approx"].format(said=said, total=_yuan(request.total))
+            total=lines_of.yuan(request.total),
+            approx=words["approx"].format(said=said, total=lines_of.yuan(request.total))
             if said
             else "",
         ),
-        _catalogue_line(words, request, result),
-        _deductible_line(words, request, entries, rates, result, insured),
-        _ratio_line(words, result, insured, request.reduction is not None),
-        _cap_line(words, result),
     ]
-    if result.fund is None:
-        missing = "、".join(words["missing"][m] for m in result.missing)
-        lines.append(words["no_result"].format(missing=missing))
-    else:
-        lines.append(
-            words["result"].format(
-                fund=_span(*result.fund), own=_span(*result.own_share)
-            )
+    average = averages_for(
+        kb,
+        request.scheme,
+        request.level,
+        entries,
+        request.user.deductible,
+        request.user.ratio,
+    )
+    if average is not None:
+        result, rest, parameter = average_lines(
+            words, bill, average, limits(kb), insured
         )
-    items = _parameter_items(words, request, entries, rates)
-    if items:
-        lines.append(words["parameters"].format(items="；".join(items)))
+        lines += [lines_of.catalogue_line(words, request, result), *rest]
+        items = [parameter]
+    else:
+        rates = request.user.apply(rates_from(entries, request.level))
+        result = estimate(bill, rates, limits(kb))
+        standard = _province_standard(words, request, place)
+        lines += [
+            lines_of.catalogue_line(words, request, result),
+            *([standard] if standard else []),
+            lines_of.deductible_line(words, request, entries, rates, result, insured),
+            lines_of.ratio_line(words, result, insured, request.reduction is not None),
+            lines_of.cap_line(words, result),
+        ]
+        if result.fund is None:
+            missing = "、".join(words["missing"][m] for m in result.missing)
+            lines.append(words["no_result"].format(missing=missing))
+        else:
+            lines.append(
+                words["result"].format(
+                    fund=lines_of.span(*result.fund),
+                    own=lines_of.span(*result.own_share),
+                )
+            )
+        items = lines_of.parameter_items(words, request, entries, rates)
+        if items:
+            lines.append(words["parameters"].format(items="；".join(items)))
     if filing == MANUAL_CLAIM:
         lines.append(words["manual_claim_note"].format(insured=insured))
     elif filing == FILE_BEFORE_DISCHARGE:
         lines.append(words["file_before_discharge_note"])
     lines.append(words["confirm"].format(insured=insured, treatment=treatment))
-    return Result(result, lines, _card(request, result, place, filing, items))
+    card = _card(request, result, place, filing, items)
+    card["basis"] = _basis(request, place, average)
+    return Result(result, lines, card)
+
+
+def _basis(request: Request, place: Region | None, average: Averages | None) -> str:
+    """Where the figures come from, for the card: the user's own, the place's, the
+    province's standard, or the national average."""
+    if average is not None:
+        return "national_average"
+    if request.user.deductible is not None and request.user.ratio is not None:
+        return "user"
+    if _is_province_standard(request, place):
+        return "province"
+    return "local"
+
+
+def _is_province_standard(request: Request, place: Region | None) -> bool:
+    return (
+        place is not None
+        and request.insured is not None
+        and place.code != request.insured.code
+        and place.level == PROVINCE
+        and not place.is_municipality
+    )
+
+
+def _province_standard(words: dict, request: Request, place: Region | None) -> str:
+    """The line that says a province's one standard is used for a city of it."""
+    if not _is_province_standard(request, place):
+        return ""
+    return words["province_standard"].format(
+        insured=request.insured.short, province=place.short
+    )
 
 
 def _card(
@@ -433,9 +308,11 @@ def _card(
         # the amounts as people read them (5万元, 约2.9万～3.9万元), for the channels;
         # not "text": the socket.io channel spreads the card over the message
         "readable": {
-            "total": _yuan(request.total) + YUAN,
-            "policy_amount": _yuan(result.policy_amount) + YUAN,
-            "fund": _span(*result.fund) + YUAN if result.fund else None,
-            "own": _span(*result.own_share) + YUAN if result.own_share else None,
+            "total": lines_of.yuan(request.total) + YUAN,
+            "policy_amount": lines_of.yuan(result.policy_amount) + YUAN,
+            "fund": lines_of.span(*result.fund) + YUAN if result.fund else None,
+            "own": lines_of.span(*result.own_share) + YUAN
+            if result.own_share
+            else None,
         },
     }

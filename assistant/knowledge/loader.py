@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from assistant.knowledge.averages import load_averages
 from assistant.knowledge.files import (
     KnowledgeBaseError,
     read_yaml,
@@ -360,6 +361,7 @@ def load_knowledge_base(
         by_intent=by_intent,
         hospitals=hospitals,
         unknown_services=unknown,
+        averages=load_averages(root, sources),
     )
     logger.info(
         "Loaded the knowledge base: %d sources, %d facts, %d parameters, %d topics, "

@@ -123,6 +123,31 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Average:
+    """One year's national shares of inpatient costs paid by one scheme's funds
+    (policies/averages.yml): an estimate's last resort, never a city's rule."""
+
+    id: str
+    scheme: str  # employee / resident
+    year: str
+    in_policy: dict[str, float]  # level (l1/l2/l3/all) -> 政策范围内 share; may be {}
+    source: Source
+    quote: str
+    checked: datetime.date
+    recheck_days: int
+    confidence: str
+    overall: float | None = None  # 实际 share (out-of-catalogue costs included)
+
+    def share(self, level: str | None) -> float | None:
+        """The in-policy share for a hospital level, else for every level."""
+        return self.in_policy.get(level or "all", self.in_policy.get("all"))
+
+    def overdue(self, today: datetime.date) -> bool:
+        """Whether the figures are past their re-check date."""
+        return today > self.checked + datetime.timedelta(days=self.recheck_days)
+
+
+@dataclass(frozen=True)
 class Hospital:
     """A hospital a public list names, with its city and level."""
 
@@ -192,6 +217,9 @@ class KnowledgeBase:
     hospitals: dict[str, Hospital] = field(default_factory=dict)
     # region code -> the service kinds recorded as unknown there
     unknown_services: dict[str, frozenset[str]] = field(default_factory=dict)
+    # national averages by id (assistant/knowledge/averages.py), the last resort of
+    # an estimate
+    averages: dict[str, Average] = field(default_factory=dict)
 
     def unit(self, topic: Topic, facet: str | None, scheme: str | None = None) -> Unit:
         """The unit that answers `facet` of `topic` for the person's scheme: the topic's
@@ -239,6 +267,24 @@ class KnowledgeBase:
         if context and context.id in self.materials_keywords:
             return context
         return self.by_intent[INTENT_MATERIALS]
+
+    def average(
+        self, scheme: str | None, level: str | None = None
+    ) -> tuple[Average, Average | None] | None:
+        """The national averages an estimate uses for a scheme: the most recent
+        in-policy share for the hospital level (else for every level), and the most
+        recent share of all costs, which the bulletins gave in other years."""
+        mine = sorted(
+            (a for a in self.averages.values() if a.scheme == scheme),
+            key=lambda a: a.year,
+            reverse=True,
+        )
+        in_policy = next((a for a in mine if level and level in a.in_policy), None)
+        in_policy = in_policy or next((a for a in mine if "all" in a.in_policy), None)
+        if in_policy is None:
+            return None
+        overall = next((a for a in mine if a.overall is not None), None)
+        return in_policy, overall
 
     def region_parameters(self, region: str) -> list[Parameter]:
         """Every parameter entry of a region (by code)."""

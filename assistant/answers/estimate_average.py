@@ -1,0 +1,123 @@
+"""The estimate's last resort: where neither the insured city nor its province has
+sourced parameters, and the user gave none of their own, a rough range from the
+national statistics bulletins' average shares (policies/averages.yml), labelled as a
+national average and never as the place's rule. Pure functions, no Rasa; the words
+are `estimate_text.average` in policies/topics.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assistant.calculator import Bill, Estimate, Limits, Share, average_estimate
+from assistant.knowledge.models import Average, KnowledgeBase, Parameter
+from assistant.numbers import money_text, percent_text
+
+LOCAL_KINDS = ("deductible", "ratio")
+
+
+@dataclass(frozen=True)
+class Averages:
+    """The national figures one estimate uses: the in-policy share at the hospital
+    level, and the share of all costs where a bulletin gives one."""
+
+    in_policy: Average
+    overall: Average | None
+    level: str | None
+
+    def shares(self) -> list[tuple[Share, Average]]:
+        """The shares the range spans, each with the bulletin it comes from: of the
+        policy-scope amount, and of the whole bill (the national share of out-of-
+        catalogue costs in it), where a bulletin gives that."""
+        shares = [(Share(_decimal(self.in_policy.share(self.level))), self.in_policy)]
+        if self.overall is not None:
+            shares.append((Share(_decimal(self.overall.overall), True), self.overall))
+        return shares
+
+
+def _decimal(value: float | None) -> Decimal:
+    return Decimal(str(value))
+
+
+def averages_for(
+    kb: KnowledgeBase,
+    scheme: str | None,
+    level: str | None,
+    entries: dict[str, Parameter | None],
+    user_deductible: Decimal | None,
+    user_ratio: Decimal | None,
+) -> Averages | None:
+    """The national averages an estimate falls back on: only where the knowledge
+    base lacks the place's deductible or ratio and the user stated neither (a figure
+    of their own is used, and the other one asked)."""
+    if user_deductible is not None or user_ratio is not None:
+        return None
+    if all(entries.get(k) is not None and entries[k].known for k in LOCAL_KINDS):
+        return None
+    found = kb.average(scheme, level)
+    if found is None:
+        return None
+    in_policy, overall = found
+    level = level if level in in_policy.in_policy else None
+    return Averages(in_policy, overall, level)
+
+
+def _exact(result: Estimate) -> str:
+    fund = result.fund
+    return money_text(fund[0], fund[1], exact=True) if fund else ""
+
+
+def average_lines(
+    words: dict,
+    bill: Bill,
+    averages: Averages,
+    limits: Limits,
+    insured: str,
+) -> tuple[Estimate, list[str], str]:
+    """The estimate over the shares and the lines that show it, after the total and
+    the policy-scope amount: what is used instead of the place's figures, each
+    share's result, the range, the bulletins, and the one question that makes it
+    exact; and the bulletins' line alone (for the card)."""
+    text = words["average"]
+    shares = averages.shares()
+    result = average_estimate(bill, [share for share, _ in shares], limits)
+    reductions = {o.reduction for o in result.outcomes}
+    reduced = (
+        text["reduced"].format(points=format(max(reductions), "f"), insured=insured)
+        if len(reductions) > 1
+        else ""
+    )
+    lines = [text["instead"].format(insured=insured)]
+    for number, (share, average) in enumerate(shares, start=4):
+        lines.append(
+            text["overall" if share.of_all else "in_policy"].format(
+                number=number,
+                year=average.year,
+                scheme=words["scheme"].get(average.scheme, ""),
+                level=words["level"].get(averages.level or "", text["any_level"]),
+                share=percent_text(share.ratio),
+                paid=_exact(average_estimate(bill, [share], limits)),
+                reduced="" if share.of_all else reduced,
+            )
+        )
+    lines.append(
+        text["result"].format(
+            fund=money_text(*result.fund),
+            own=money_text(*result.own_share),
+            insured=insured,
+        )
+    )
+    cited: list[str] = []
+    for _, average in shares:
+        name = average.source.short or average.source.title
+        if name not in cited:
+            cited.append(name)
+    confidence = min((a.confidence for _, a in shares), key=CONFIDENCE_ORDER.index)
+    parameter = text["parameter"].format(
+        bulletin="、".join(cited), confidence=words["confidence"][confidence]
+    )
+    lines += [parameter, text["ask"].format(insured=insured)]
+    return result, lines, parameter
+
+
+CONFIDENCE_ORDER = ("low", "medium", "high")
