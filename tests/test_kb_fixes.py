@@ -133,3 +133,27 @@ def test_chengdu_keeps_its_community_and_referral_deductibles(kb):
     deductible = kb.parameter("510100", "employee", "deductible", "in_service")
     assert "160" in deductible.rule and "2000" in deductible.rule
     assert not kb.parameter("510100", "employee", "ratio", "retired").known
+
+
+def test_the_report_says_what_each_provinces_estimates_rest_on(kb, gazetteer):
+    """Issue 13 item 6: per province, its prefecture-level cities by what an estimate
+    rests on (own parameters, the province's, the national average only), and the
+    facts by source kind."""
+    from assistant.knowledge.report import (
+        basis_rows,
+        estimate_basis,
+        source_kind_counts,
+    )
+
+    rows = {row[0]: row for row in basis_rows(kb, gazetteer)}
+    assert len(rows) >= 31
+    assert rows["上海"][1:5] == ["1", "1", "0", "0"]  # a municipality counts as one
+    henan = rows["河南"]
+    assert int(henan[1]) == sum(int(n) for n in henan[2:5]) >= 17
+    assert estimate_basis(kb, gazetteer, gazetteer.resolve("周口"), "employee") == (
+        "national"
+    )
+    assert estimate_basis(kb, gazetteer, gazetteer.resolve("郑州"), "employee") == "own"
+    counts = source_kind_counts(kb)
+    assert counts["official document"] > 0 and counts["Q&A or SEO page"] > 0
+    assert sum(counts.values()) >= len(kb.facts)

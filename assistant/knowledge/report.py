@@ -1,5 +1,6 @@
-"""`make kb-report`: which regions have which facts, at which confidence and year, and
-which facts are overdue for a re-check."""
+"""`make kb-report`: which regions have which facts, at which confidence and year,
+what an estimate for each province's cities rests on, the facts by source kind, and
+which facts are overdue for a re-check or past their end."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import yaml
 
 from assistant.knowledge.loader import POLICIES_DIR, load_knowledge_base
 from assistant.knowledge.models import KnowledgeBase, Parameter
-from assistant.places import Gazetteer, default_gazetteer
+from assistant.places import PREFECTURE, Gazetteer, default_gazetteer
 
 COVERAGE_FILE = "coverage.yml"
 GROUP_TITLES = {
@@ -120,6 +121,95 @@ def ended(kb: KnowledgeBase, today: datetime.date) -> list[str]:
     )
 
 
+BASES = ("own", "province", "national")
+SOURCE_KINDS = {
+    "policy_document": "official document",
+    "official_page": "official site or its repost",
+    "repost": "official site or its repost",
+    "news": "news",
+    "qa": "Q&A or SEO page",
+    "seo": "Q&A or SEO page",
+    "data": "data",
+}
+
+
+def _has_figures(kb: KnowledgeBase, code: str, scheme: str) -> bool:
+    """Whether a region's own parameters give a known deductible and ratio."""
+    known = {
+        p.kind
+        for p in kb.region_parameters(code)
+        if p.scheme == scheme and p.known and p.kind in ("deductible", "ratio")
+    }
+    return known == {"deductible", "ratio"}
+
+
+def estimate_basis(kb: KnowledgeBase, gazetteer: Gazetteer, region, scheme: str) -> str:
+    """What an estimate for a city rests on: its own parameters, its province's one
+    standard, or only the national average."""
+    if _has_figures(kb, region.code, scheme):
+        return "own"
+    province = gazetteer.province_of(region)
+    if province.code != region.code and _has_figures(kb, province.code, scheme):
+        return "province"
+    return "national"
+
+
+def basis_rows(kb: KnowledgeBase, gazetteer: Gazetteer) -> list[list[str]]:
+    """Per province: how many of its prefecture-level cities (a municipality counts
+    as one) have their own parameters, the province's, or only the national
+    average, for 职工医保 and for 居民医保."""
+    rows = []
+    for province in gazetteer.provinces():
+        cities = [
+            r
+            for r in gazetteer.regions.values()
+            if r.level == PREFECTURE and r.province == province.code
+        ] or [province]
+        row = [province.short, str(len(cities))]
+        for scheme in ("employee", "resident"):
+            bases = [estimate_basis(kb, gazetteer, c, scheme) for c in cities]
+            row += [str(bases.count(b)) for b in BASES]
+        rows.append(row)
+    return rows
+
+
+def source_kind_counts(kb: KnowledgeBase) -> dict[str, int]:
+    """Facts, known parameters and national averages, by the kind of their source."""
+    counts = dict.fromkeys(dict.fromkeys(SOURCE_KINDS.values()), 0)
+    sources = [f.source for f in kb.facts.values()]
+    sources += [p.source for p in kb.parameters.values() if p.known and p.source]
+    sources += [a.source for a in kb.averages.values()]
+    for source in sources:
+        counts[SOURCE_KINDS[source.kind]] += 1
+    return counts
+
+
+def print_bases(kb: KnowledgeBase, gazetteer: Gazetteer) -> None:
+    """The estimate-basis table and the count of facts by source kind."""
+    rows = basis_rows(kb, gazetteer)
+    print(
+        "\nWhat an estimate rests on, per province: prefecture-level cities with their "
+        "own parameters / the province's one standard / only the national average"
+    )
+    print(
+        "province | cities | 职工 own | 职工 province | 职工 national | "
+        "居民 own | 居民 province | 居民 national"
+    )
+    for row in rows:
+        print(" | ".join(row))
+    totals = [sum(int(row[i]) for row in rows) for i in range(1, 8)]
+    print(
+        f"\n{totals[0]} cities. 职工医保: {totals[1]} own, {totals[2]} province, "
+        f"{totals[3]} national average only; 居民医保: {totals[4]} own, "
+        f"{totals[5]} province, {totals[6]} national average only"
+    )
+    counts = source_kind_counts(kb)
+    print(
+        "\nFacts, known parameters and national averages by source kind: "
+        + ", ".join(f"{kind} {n}" for kind, n in counts.items())
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the coverage table and the overdue list; non-zero if a city is missing a group."""
     argv = sys.argv[1:] if argv is None else argv
@@ -172,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(h.level is not None for h in listed)}/{len(listed)}; "
             + "; ".join(sources)
         )
+    print_bases(kb, gazetteer)
     regions_with_facts = sorted(
         {gazetteer.resolve(f.region).name for f in kb.facts.values() if f.region}
     )
