@@ -29,6 +29,7 @@ from actions.constants import (
 )
 from assistant.conversation import check_places
 from assistant.facets import (
+    ANY_TOPIC,
     asks_estimate,
     continues_topic,
     cued_topic,
@@ -122,6 +123,9 @@ class ActionClarify(Action):
             and (place or about_insurance(text) or not off_topic)
         ):  # 那回湖南老家呢, 去南京呢, 一次能转多少: the topic goes on
             return answer(dispatcher, tracker, context)
+        beside = narrower_topic(text, ANY_TOPIC)
+        if beside:  # a neighbouring scheme with its own answer (工伤): not declined
+            return answer(dispatcher, tracker, kb.topics[beside])
         if off_topic and not medical_insurance_question(text):
             dispatcher.utter_message(response=UTTER_OUT_OF_SCOPE)
             return []

@@ -52,6 +52,9 @@ def facets_of(text: str) -> list[str]:
     return [facet for facet, pattern in _patterns() if pattern.search(text or "")]
 
 
+ANY_TOPIC = "*"  # a narrower rule `from` every topic (工伤), and the topic of none
+
+
 @functools.cache
 def _narrower(
     path: Path = FACETS_FILE,
@@ -66,7 +69,7 @@ def narrower_topic(text: str, topic_id: str) -> str | None:
     """The narrower topic the question names instead of a broad one (跨市的合作医疗 is
     about 省内 care, not 新农合 in general); None when it names none."""
     for words, narrower, broad in _narrower():
-        if topic_id in broad and words.search(text or ""):
+        if (topic_id in broad or ANY_TOPIC in broad) and words.search(text or ""):
             return narrower
     return None
 

@@ -114,6 +114,10 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("医保卡里的钱到年底会清零吗", "card_elsewhere", "account_balance"),
         ("省内和外省报销有区别吗", "intra_province", None),  # 省内 vs 跨省 itself
         ("外地住院报销比例和本地有区别吗", "card_elsewhere", "ratio_difference"),
+        # 工伤 is another scheme, from any topic (N13)
+        ("工伤在外地住院能直接结算吗", "card_elsewhere", "work_injury"),
+        ("工伤保险异地就医怎么备案", "filing_how", "work_injury"),
+        ("工伤住院能报多少", "", "work_injury"),  # declined reading: no topic
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

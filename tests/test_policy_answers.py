@@ -117,10 +117,21 @@ def test_overdue_facts_are_flagged(kb, gazetteer):
 def test_no_numbers_are_guessed_for_a_place_the_knowledge_base_does_not_know(
     kb, gazetteer
 ):
+    """No figure is given as 拉萨's: the national averages are given as such."""
     context = Case(insured=gazetteer.resolve("拉萨"))
     args = compose(kb, gazetteer, kb.topics["estimate"], context).arguments
-    assert "还没有拉萨的起付线、报销比例等具体参数" in args["notices"]
+    assert "我这里没有拉萨自己的起付线、报销比例" in args["notices"]
+    assert (
+        "全国平均参考：2023年职工医保住院政策范围内费用医保平均付84.6%"
+        in args["notices"]
+    )
+    assert "2023年城乡居民医保住院政策范围内费用医保平均付68.1%" in args["notices"]
+    assert "不是拉萨的规定" in args["notices"]
     assert "%" not in args["local"]
+    employee = Case(insured=gazetteer.resolve("拉萨"), scheme="employee")
+    args = compose(kb, gazetteer, kb.topics["estimate"], employee).arguments
+    assert "84.6%（三级83.5%、二级87.4%、一级及社区89.4%）" in args["notices"]
+    assert "城乡居民" not in args["notices"]
 
 
 def test_known_parameters_of_the_insured_place_are_given_with_their_source(

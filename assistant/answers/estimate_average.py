@@ -121,3 +121,34 @@ def average_lines(
 
 
 CONFIDENCE_ORDER = ("low", "medium", "high")
+
+
+def average_notice(kb: KnowledgeBase, place: str, scheme: str | None) -> str | None:
+    """A parameter answer for a place without figures: the national in-policy
+    shares as a reference, by hospital level for the person's scheme (both schemes
+    when it is not known), never as the place's rule; None without averages."""
+    words = kb.estimate_text
+    parts = []
+    for each in (scheme,) if scheme else ("employee", "resident"):
+        found = kb.average(each, "l3")
+        if found is None:
+            continue
+        average = found[0]
+        levels = "、".join(
+            f"{words['level'][level]}{percent_text(_decimal(average.in_policy[level]))}"
+            for level in ("l3", "l2", "l1")
+            if level in average.in_policy
+        )
+        parts.append(
+            kb.notices["average_share"].format(
+                year=average.year,
+                scheme=words["scheme"][each],
+                share=percent_text(_decimal(average.in_policy["all"])),
+                levels=f"（{levels}）" if levels and scheme else "",
+            )
+        )
+    if not parts:
+        return None
+    return kb.notices["no_local_parameters_average"].format(
+        place=place, shares="；".join(parts)
+    )

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answers.estimate_average import average_notice
 from assistant.answers.parameters_text import hospital_line, parameter_lines
 from assistant.case import CROSS_PROVINCE, INTRA_PROVINCE, LOCAL, Case, scope
 from assistant.knowledge.models import Fact, KnowledgeBase, Parameter, Topic
@@ -217,7 +218,10 @@ def _notices(
         if not any(p.known for p in parameters):
             if case.insured:
                 place = case.insured.short
-                notes.append(kb.notices["no_local_parameters"].format(place=place))
+                notes.append(
+                    average_notice(kb, place, case.scheme)
+                    or kb.notices["no_local_parameters"].format(place=place)
+                )
             else:
                 notes.append(kb.notices["ask_insured_place"])
     overdue = _documents(

@@ -80,3 +80,27 @@ def test_a_zhengzhou_estimate_uses_the_provincial_third_level_tier(assistant):
     )
     assert "起付线900元" in reply and "报销比例88%" in reply
     assert "可信度低" in reply
+
+
+def test_work_injury_is_its_own_scheme(assistant):
+    """N13: 工伤 has its own cross-province settlement and filing (人社, 12333),
+    whether the question reads as a 医保 question or as out of scope."""
+    for question in (
+        "工伤在外地住院能直接结算吗",
+        "我在外地上班受了工伤，工伤住院能报销多少",
+    ):
+        reply = ask(assistant, question)
+        assert reply.startswith("工伤看病不走医保，走工伤保险") or (
+            "工伤看病不走医保，走工伤保险" in reply.split("\n")[0]
+        ), reply
+        assert "12333" in reply
+
+
+def test_a_parameter_question_for_a_city_without_figures_gives_the_national_average(
+    assistant,
+):
+    """Item 4: 周口 has no figures of its own; the national shares are given as such."""
+    reply = ask(assistant, "周口职工医保住院报销比例是多少")
+    assert "我这里没有周口自己的起付线、报销比例" in reply
+    assert "2023年职工医保住院政策范围内费用医保平均付84.6%" in reply
+    assert "不是周口的规定" in reply
