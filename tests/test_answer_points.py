@@ -118,6 +118,9 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("工伤在外地住院能直接结算吗", "card_elsewhere", "work_injury"),
         ("工伤保险异地就医怎么备案", "filing_how", "work_injury"),
         ("工伤住院能报多少", "", "work_injury"),  # declined reading: no topic
+        ("哪些地方能跨省直接结算", "filing_who", "coverage"),
+        ("哪些省份可以直接结算住院费用", "card_elsewhere", "coverage"),
+        ("哪些人能跨省直接结算", "filing_who", None),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

@@ -157,3 +157,22 @@ def test_the_report_says_what_each_provinces_estimates_rest_on(kb, gazetteer):
     counts = source_kind_counts(kb)
     assert counts["official document"] > 0 and counts["Q&A or SEO page"] > 0
     assert sum(counts.values()) >= len(kb.facts)
+
+
+def test_the_audits_low_findings_n9_n12_n14(kb):
+    """N9: a dated statistics fact re-checked every 90 days, and pharmacies rest on
+    the 22号文; N12: the personal account in a 跨省 settlement, low and said as 有的地方;
+    N14: the e-voucher's channels from 人民网."""
+    stats = kb.facts["settlement_statistics"]
+    assert stats.recheck_days == 90 and "2.38亿人次" in stats.statement
+    assert "41.37万" in stats.statement and stats.confidence == "high"
+    pharmacy = kb.facts["pharmacy_settlement"]
+    assert pharmacy.source.doc_number == "医保发〔2022〕22号"
+    assert pharmacy.confidence == "high"
+    account = kb.facts["personal_account_cross_province"]
+    assert account.confidence == "low" and "有的地方" in account.statement
+    voucher = kb.facts["e_voucher"]
+    assert voucher.source.url.startswith("http://healthycities.org.cn")
+    assert "coverage" in [
+        t for t in kb.topics if "settlement_statistics" in kb.topics[t].facts
+    ]

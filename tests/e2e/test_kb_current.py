@@ -104,3 +104,10 @@ def test_a_parameter_question_for_a_city_without_figures_gives_the_national_aver
     assert "我这里没有周口自己的起付线、报销比例" in reply
     assert "2023年职工医保住院政策范围内费用医保平均付84.6%" in reply
     assert "不是周口的规定" in reply
+
+
+def test_where_direct_settlement_works_gives_the_2024_figures(assistant):
+    """N9: the dated statistics (2.38亿人次 in 2024, 41.37万 pharmacies)."""
+    reply = ask(assistant, "哪些地方能跨省直接结算")
+    assert "各省份和新疆生产建设兵团都已接入" in reply
+    assert "2.38亿人次" in reply and "41.37万" in reply
