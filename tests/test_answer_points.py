@@ -121,6 +121,9 @@ def test_a_job_left_is_the_employee_scheme(kb, gazetteer):
         ("哪些地方能跨省直接结算", "filing_who", "coverage"),
         ("哪些省份可以直接结算住院费用", "card_elsewhere", "coverage"),
         ("哪些人能跨省直接结算", "filing_who", None),
+        ("跨省住院结算能用个人账户付吗", "family_account", "account_balance"),
+        ("个人账户在外地能直接刷吗", "card_elsewhere", "account_balance"),
+        ("我的个人账户在外地能给我妈用吗", "family_account", None),
     ],
 )
 def test_a_broad_topic_gives_way_to_the_narrower_one_named(text, topic, expected):

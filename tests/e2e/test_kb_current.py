@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from bench.rest import reply_text, say
 
 
@@ -111,3 +113,46 @@ def test_where_direct_settlement_works_gives_the_2024_figures(assistant):
     reply = ask(assistant, "哪些地方能跨省直接结算")
     assert "各省份和新疆生产建设兵团都已接入" in reply
     assert "2.38亿人次" in reply and "41.37万" in reply
+
+
+@pytest.mark.parametrize(
+    "question, said, unsaid",
+    [
+        # N5: every 近亲属 may share the personal account
+        ("我的职工医保个人账户能给我哥哥用吗", ["近亲属"], []),
+        # N6: the 医保钱包's limits
+        ("医保钱包一天能转几次", ["每天最多转3笔", "2000元"], []),
+        # N7: the 10 门诊慢特病 on 医保办发〔2024〕19号
+        (
+            "类风湿关节炎门诊能跨省直接结算吗",
+            ["10种门诊慢特病", "医保办发〔2024〕19号"],
+            [],
+        ),
+        # N10: filing online, no 支付宝 entry for filing
+        ("跨省备案在哪里办，手机上能办吗", ["国家医保服务平台App"], ["支付宝"]),
+        # N11: 上海's hotline is 12393
+        ("上海医保异地备案怎么办", ["以上海医保答复为准，或拨12393"], []),
+        # N12: one's own account in a 跨省 settlement: 有的地方要开通
+        ("跨省住院结算能用个人账户付吗", ["有的地方跨省结算默认不用个人账户"], []),
+        # N14: the e-voucher's activation channels
+        ("医保电子凭证怎么激活", ["微信、支付宝"], []),
+        # R4: 杭州's table is 2020's and low
+        (
+            "我是杭州职工医保在职，在上海三甲医院住院花了5万，已经备案了，能报多少",
+            ["2020年，可信度低"],
+            [],
+        ),
+        # R6: 成都 stays low
+        (
+            "我是成都职工医保在职，在北京三甲医院住院花了5万，已经备案了，能报多少",
+            ["起付线800元", "可信度低"],
+            [],
+        ),
+    ],
+)
+def test_each_fixed_finding_through_rest(assistant, question, said, unsaid):
+    reply = ask(assistant, question)
+    for words in said:
+        assert words in reply, (words, reply)
+    for words in unsaid:
+        assert words not in reply, (words, reply)
