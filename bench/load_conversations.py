@@ -54,7 +54,7 @@ ASK_LEVEL = "几级医院"
 ASK_FILING = "备案的情况"
 ASK_TOTAL = "总共花了多少钱"
 ASK_DEDUCTIBLE = "住院起付线"
-ASK_RATIO = "住院报销比例"
+ASK_AVERAGE = "下面按全国平均粗算"
 CHANNEL = "12393"
 
 QUESTION_SCRIPTS: tuple[Script, ...] = (
@@ -197,10 +197,15 @@ ESTIMATE_SCRIPTS: tuple[Script, ...] = (
             say("退休", ASK_LEVEL),
             say("三甲", ASK_FILING),
             say("长期居住备案", ASK_TOTAL),
-            say("6万", ASK_DEDUCTIBLE),
-            say("1200元", ASK_RATIO),
+            # 苏州 has no figures: the national range, and one question for theirs
             say(
-                "85%",
+                "6万",
+                "【估算】苏州职工医保（退休）",
+                ASK_AVERAGE,
+                avoid=(ASK_DEDUCTIBLE,),
+            ),
+            say(
+                "起付线1200元，报销比例85%",
                 "【估算】苏州职工医保（退休），三级医院",
                 "起付线1,200元、报销比例85%（你提供的数字）",
                 "得49,980元",
@@ -216,9 +221,13 @@ ESTIMATE_SCRIPTS: tuple[Script, ...] = (
             say("城乡居民医保", ASK_LEVEL, avoid=(ASK_STATUS,)),
             say("二级", ASK_FILING),
             say("转诊", ASK_TOTAL),
-            say("三万五", ASK_DEDUCTIBLE),
-            click("不知道", ASK_RATIO),
-            say("不知道", "【估算】郑州城乡居民医保", "缺少起付线、报销比例"),
+            # 郑州's resident figures are unknown: the labelled national range at once
+            say(
+                "三万五",
+                "【估算】郑州城乡居民医保",
+                "不是郑州的规定",
+                avoid=(ASK_DEDUCTIBLE, "算不出"),
+            ),
         ),
     ),
     Script(

@@ -33,6 +33,23 @@ TABLE_ROWS = (
 )
 
 
+def read_line(prompt: str, stdin=None, stdout=None) -> str:
+    """One line from the user after the prompt. From a pipe nothing is echoed, so
+    the line is written after the prompt: the transcript keeps prompt and answer on
+    separate lines (你：问题 / 助手：…), never 你：助手：."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if stdin.isatty() and stdin is sys.stdin:
+        return input(prompt).strip()
+    stdout.write(prompt)
+    line = stdin.readline()
+    if not line:
+        raise EOFError
+    stdout.write(line if line.endswith("\n") else line + "\n")
+    stdout.flush()
+    return line.strip()
+
+
 def terminal_width() -> int:
     """The terminal's width (40 to 100 columns), or WIDTH when not a terminal."""
     if not sys.stdout.isatty():
@@ -132,7 +149,7 @@ def main() -> int:
     buttons: list[dict] = []
     while True:
         try:
-            text = input(ASK).strip()
+            text = read_line(ASK)
         except (EOFError, KeyboardInterrupt):
             print()
             return 0

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from scripts.chat_client import display_width, estimate_table, show, wrap
 
 CARD = {
@@ -62,3 +64,19 @@ def test_show_prints_text_choices_and_the_table_without_escape_codes(capsys):
     assert "  [1] 在职" in out and "（输入编号选择）" in out
     assert "\x1b" not in out
     assert buttons == [{"title": "在职", "payload": "在职"}]
+
+
+def test_a_piped_question_keeps_prompt_and_answer_on_separate_lines():
+    """Issue 14: with input from a pipe, the line read is written after the prompt,
+    so the next 助手： starts a line of its own (was 你：助手：)."""
+    import io
+
+    from scripts.chat_client import read_line
+
+    out = io.StringIO()
+    piped = io.StringIO("医保卡在外地能用吗\n最后一行没有换行")
+    assert read_line("你：", piped, out) == "医保卡在外地能用吗"
+    assert read_line("你：", piped, out) == "最后一行没有换行"
+    assert out.getvalue() == "你：医保卡在外地能用吗\n你：最后一行没有换行\n"
+    with pytest.raises(EOFError):
+        read_line("你：", piped, out)
