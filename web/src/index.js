@@ -36,7 +36,23 @@ const TEXT = {
   policy: "政策范围内",
   yuan: "元",
   greeting: "你好！我可以回答医保在外地使用的问题，也能帮你估算能报多少。",
+  chosen: "（选了一个选项）",
 };
+
+// The first screen's starter questions: set here, or by the deployment
+// (init's `starters`, or window.YidiYibaoConfig.starters from config.js).
+export const STARTERS = [
+  "医保卡在外地能直接用吗",
+  "怎么办异地就医备案",
+  "没备案就住院了怎么报销",
+  "帮我算算住院能报多少",
+];
+
+// Replies worth passing on to family: answers (with their 依据 or where to confirm)
+// and estimates, not the form's one-line questions or the greeting.
+function worthCopying(message) {
+  return message.type === "estimate" || /依据|为准|【估算】/.test(message.text || "");
+}
 
 // The assistant server: what the deployment set, else the page's host on port 5005
 // (make serve). The page's address (?server=...) is never read.
@@ -155,6 +171,8 @@ class Chat {
     this.pending = []; // typed before the server confirmed the session
     this.lastTime = 0;
     this.typingTimer = null;
+    this.question = null; // the row of the question whose reply is awaited
+    this.replyTop = null; // the first reply row to that question
     this.build();
     this.connect();
   }
@@ -241,6 +259,8 @@ class Chat {
 
   async loadHistory() {
     this.loaded = true;
+    this.greet();
+    const titles = new Map(); // a button's payload -> its title, as it was shown
     try {
       const url = `${this.server}/webhooks/socketio/history?session_id=${encodeURIComponent(this.id)}`;
       const response = await fetch(url, { credentials: "omit" });
@@ -248,16 +268,30 @@ class Chat {
       const history = await response.json();
       for (const event of history.events || []) {
         const when = new Date((event.timestamp || 0) * 1000);
-        if (event.event === "user" && event.text) this.showUser(event.text, when);
+        if (event.event === "user" && event.text) {
+          // a pressed button is shown by its title, as it was when pressed
+          const raw = event.text.startsWith("/");
+          this.showUser(titles.get(event.text) || (raw ? TEXT.chosen : event.text), when, true);
+        }
         if (event.event === "bot") {
           const card = (event.custom && event.custom.data) || {};
+          for (const button of event.buttons || []) titles.set(button.payload, button.title);
           this.showBot({ text: event.text, quick_replies: event.buttons, ...card }, when, true);
         }
       }
     } catch (error) {
       // no history (a new visitor, or the API is closed): start fresh
     }
-    if (!this.log.childElementCount) this.showBot({ text: TEXT.greeting }, new Date(), true);
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  // The greeting and the starter questions: the first screen, and the top of a
+  // conversation rebuilt after a reload, as it was before it.
+  greet() {
+    const config = window.YidiYibaoConfig || {};
+    const starters = this.options.starters || config.starters || STARTERS;
+    const buttons = starters.map((question) => ({ title: question, payload: question }));
+    this.showBot({ text: TEXT.greeting, quick_replies: buttons }, new Date(), true);
   }
 
   stamp(when) {
@@ -279,9 +313,13 @@ class Chat {
     return body;
   }
 
-  showUser(text, when) {
-    this.bubble("user", when).appendChild(formatText(text));
-    this.scroll();
+  showUser(text, when, fromHistory) {
+    const body = this.bubble("user", when);
+    body.appendChild(formatText(text));
+    if (fromHistory) return;
+    this.question = body.parentElement;
+    this.replyTop = null;
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   showBot(message, when, fromHistory) {
@@ -302,7 +340,7 @@ class Chat {
       }
       body.appendChild(group);
     }
-    if (this.options.mode === "wechat" && message.text) {
+    if (this.options.mode === "wechat" && message.text && worthCopying(message)) {
       const copy = el("button", "yy-copy", TEXT.copy);
       copy.type = "button";
       copy.addEventListener("click", async () => {
@@ -321,7 +359,19 @@ class Chat {
       });
       body.appendChild(copy);
     }
-    this.scroll();
+    if (!fromHistory) this.showReply(body.parentElement);
+  }
+
+  // A reply is read from its start: the log shows the question just above the
+  // first reply row (or the reply's top, when the question is tall), never the end
+  // of a long reply. Later rows of the same reply do not move it.
+  showReply(row) {
+    if (this.replyTop) return;
+    this.replyTop = row;
+    const log = this.log;
+    let top = this.question ? this.question.offsetTop : row.offsetTop;
+    if (row.offsetTop - top > log.clientHeight / 3) top = row.offsetTop;
+    log.scrollTop = Math.max(0, top - 8);
   }
 
   setTyping(on) {
@@ -344,9 +394,6 @@ class Chat {
     this.socket.emit("user_uttered", { message, session_id: this.id });
   }
 
-  scroll() {
-    this.log.scrollTop = this.log.scrollHeight;
-  }
 }
 
 function addStyle() {
@@ -376,6 +423,9 @@ function widget(options) {
   let chat = null;
   const toggle = (open) => {
     panel.hidden = !open;
+    // the panel has its own close control: the launcher would lie over it (and
+    // over 发送 on a phone, where the panel fills the screen)
+    launcher.hidden = open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) {
       chat = chat || new Chat(panel, options);
@@ -401,4 +451,4 @@ export function init(options = {}) {
   return widget(options);
 }
 
-window.YidiYibao = { init, formatText, serverOf };
+window.YidiYibao = { init, formatText, serverOf, STARTERS };
