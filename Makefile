@@ -96,6 +96,7 @@ kb-report: install ## print the knowledge base's coverage table and the facts ov
 
 bench: install $(MODEL) ## print NLU accuracy/macro-F1 and per-turn latency figures
 	@$(PY) -m bench.run
+	@$(PY) -m bench.long_conversation
 
 clean:
 	rm -rf models results .pytest_cache .ruff_cache web/dist web/node_modules

@@ -49,6 +49,7 @@ from channels.sessions import (
     origin_allowed,
 )
 from channels.turns import agent_of, offered_payloads, run_assistant
+from stores.tracker_store import CARRIED
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ def history_of(events: Iterable[Any]) -> list[dict[str, Any]]:
                 {"event": "user", "text": event.text, "timestamp": event.timestamp}
             )
         elif kind == "bot":
+            if (getattr(event, "metadata", None) or {}).get(CARRIED):
+                continue  # a reply copied into a new session: shown once already
             data = getattr(event, "data", None) or {}
             shown.append(
                 {
@@ -289,7 +292,10 @@ class SocketIOInput(RasaSocketIOInput):
                 )
             store = getattr(agent_of(request.app), "tracker_store", None)
             try:
-                tracker = await store.retrieve(session_id) if store else None
+                # every session of the conversation (a long one starts afresh)
+                tracker = (
+                    await store.retrieve_full_tracker(session_id) if store else None
+                )
             except Exception:  # the store is away: the widget starts fresh
                 logger.warning("socket.io: history unavailable (tracker store)")
                 return response.json(
