@@ -40,6 +40,8 @@ $(MODEL): $(TRAIN_INPUTS) | install
 	@echo "Training the model (inputs changed or no model yet) ..."
 	@mkdir -p models && touch models/.training-started
 	@$(RASA) train --fixed-model-name current --out models --quiet
+	@# how long it took, for `make bench` (seconds since the marker was made)
+	@echo $$(( $$(date +%s) - $$(stat -c %Y models/.training-started) )) > models/training-seconds
 	@# dated when training began: an input edited meanwhile makes it stale again
 	@touch -r models/.training-started $(MODEL) && rm -f models/.training-started
 

@@ -13,6 +13,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from bench import real_questions as real
 from bench.nlu_eval import evaluate, load_examples
@@ -48,12 +49,22 @@ def timed(calls: list[Callable[[], object]]) -> list[float]:
     return times
 
 
+def training_time() -> str:
+    """How long the model took to train (make writes models/training-seconds)."""
+    path = Path(MODEL).parent / "training-seconds"
+    if not path.exists():
+        return "Training time: not recorded (trained before make recorded it)"
+    seconds = int(path.read_text().strip() or 0)
+    return f"Training time: {seconds} s ({seconds / 60:.1f} min, make train on this machine)"
+
+
 def main() -> None:
     """Run both benchmarks and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=210, help="REST turns to time")
     args = parser.parse_args()
 
+    print(training_time())
     report = evaluate(MODEL, load_examples())
     print(f"NLU held-out (tests/test_nlu.yml, {report.total} phrasings)")
     print(f"  intent accuracy      {report.accuracy:.3f}")
