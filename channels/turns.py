@@ -21,6 +21,7 @@ from typing import Any
 
 from channels.guard import MAX_CONCURRENT_TURNS, USER_TEXTS, payloads_offered
 from channels.limits import TurnSlots
+from stores.tracker_store import peek
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ async def offered_payloads(agent: Any, sender_id: str) -> list[str]:
     if store is None:
         return []
     try:
-        tracker = await store.retrieve(sender_id)
+        # read without starting a long session afresh: no lock is held here
+        tracker = await peek(store, sender_id)
     except Exception:  # an unreadable store: nothing offered, slash neutralised
         logger.warning("Guard: could not read the tracker of %s", sender_id)
         return []

@@ -72,8 +72,15 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         self.table = self.SQLEvent.__tablename__
         logger.debug("Tracker store on %r with pre-ping.", self.engine.url)
 
+    async def peek(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session as stored, never started afresh: for readers outside
+        a turn (the guard reading the buttons offered), which hold no lock."""
+        return await super().retrieve(sender_id)
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The latest session, started afresh first when it has grown too long."""
+        """The latest session, started afresh first when it has grown too long (a
+        turn reads it under the conversation's lock; readers outside a turn use
+        `peek`)."""
         tracker = await super().retrieve(sender_id)
         if tracker is None or not self.too_long(tracker):
             return tracker
@@ -160,6 +167,17 @@ class SQLTrackerStore(RasaSQLTrackerStore):
                     )
                 )
             session.commit()
+
+
+def peek(store: Any, sender_id: str) -> Any:
+    """Read a conversation's latest session without starting it afresh, through
+    Rasa's wrappers (fail-safe, awaitable) down to a store that can peek; a store
+    that cannot (Rasa's own) is only read anyway."""
+    inner = store
+    while not hasattr(inner, "peek") and hasattr(inner, "_tracker_store"):
+        inner = inner._tracker_store
+    reader = getattr(inner, "peek", None) or store.retrieve
+    return reader(sender_id)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -123,3 +123,18 @@ def test_the_plain_queries_read_what_rasas_own_read(tmp_path):
     with ours.engine.connect() as connection:
         mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
     assert mode == "wal"
+
+
+def test_a_read_outside_a_turn_never_starts_a_session(tmp_path):
+    """The guard reads the buttons offered without the conversation's lock: through
+    Rasa's wrappers it peeks, so a turn under way cannot see its session replaced."""
+    from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore
+
+    from stores.tracker_store import peek
+
+    tracker_store = store(tmp_path, 40)
+    asyncio.run(tracker_store.save(conversation(12)))
+    wrapped = FailSafeTrackerStore(AwaitableTrackerStore(tracker_store))
+    assert len(asyncio.run(peek(wrapped, "long")).events) == 61
+    assert len(asyncio.run(peek(wrapped, "long")).events) == 61  # nothing written
+    assert isinstance(asyncio.run(wrapped.retrieve("long")).events[0], SessionStarted)
