@@ -227,25 +227,23 @@ class Share:
     of_all: bool = False
 
 
-def average_estimate(bill: Bill, shares: Sequence[Share], limits: Limits) -> Estimate:
-    """A rough estimate from national average shares, where the insured place's own
-    parameters are not known: each share (already net of deductibles and caps, as an
+def average_estimate(bill: Bill, share: Share, limits: Limits) -> Estimate:
+    """A rough estimate from a national average share, where the insured place's own
+    parameters are not known: the share (already net of deductibles and caps, as an
     average is) times what it applies to, lowered by the filing's allowed reduction
-    as a local ratio would be. The result is the range over shares and reductions."""
+    as a local ratio would be."""
     amount = policy_amount(bill)
+    base = bill.total if share.of_all else amount
     outcomes = []
-    for share in shares:
-        base = bill.total if share.of_all else amount
-        for points in reductions(bill, limits):
-            paid = base * _reduced(share.ratio, points)
-            outcomes.append(Outcome(points, paid, False, paid))
+    for points in reductions(bill, limits):
+        paid = base * _reduced(share.ratio, points)
+        outcomes.append(Outcome(points, paid, False, paid))
     return Estimate(
         bill=bill,
-        rates=Rates(deductible=None, ratio=shares[0].ratio if shares else None),
+        rates=Rates(deductible=None, ratio=share.ratio),
         policy_amount=amount,
         above_deductible=None,
         outcomes=tuple(outcomes),
-        missing=() if shares else ("ratio",),
     )
 
 

@@ -30,6 +30,9 @@ STATUSES = (STATUS_IN_SERVICE, STATUS_RETIRED)
 # hospital levels as the knowledge base keys them (一级, 二级, 三级)
 LEVELS = ("l1", "l2", "l3")
 
+# how far a fact or figure is trusted, from least to most
+CONFIDENCES = ("low", "medium", "high")
+
 # the insured place's parameters: 起付线, 报销比例, 封顶线
 PARAMETER_KINDS = ("deductible", "ratio", "annual_cap")
 

@@ -24,7 +24,6 @@ there for the history and for analysis (`retrieve_full_tracker`).
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import time
@@ -69,7 +68,6 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessionmaker = sessionmaker(bind=self.engine)
-        self.table = self.SQLEvent.__tablename__
         logger.debug("Tracker store on %r with pre-ping.", self.engine.url)
 
     async def peek(self, sender_id: str) -> DialogueStateTracker | None:
@@ -94,52 +92,6 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         return DialogueStateTracker.from_dict(
             sender_id, [e.as_dict() for e in events], self.domain.slots
         )
-
-    # Rasa's queries, as plain SQL: the ORM built and cache-keyed a subquery on every
-    # read and every save (a tenth of the server's time in a profile); the rows and
-    # their order are the same (the latest session's, by id).
-    def _session_start(self, session: Any, sender_id: str) -> float | None:
-        return session.execute(
-            sa.text(
-                f"SELECT max(timestamp) FROM {self.table} "
-                "WHERE sender_id = :sender AND type_name = :started"
-            ),
-            {"sender": sender_id, "started": SessionStarted.type_name},
-        ).scalar()
-
-    def _session_where(self, session: Any, sender_id: str) -> tuple[str, dict]:
-        start = self._session_start(session, sender_id)
-        where = "sender_id = :sender"
-        values: dict[str, Any] = {"sender": sender_id}
-        if start is not None:
-            where += " AND timestamp >= :start"
-            values["start"] = start
-        return where, values
-
-    async def _retrieve(
-        self, sender_id: str, fetch_events_from_all_sessions: bool
-    ) -> DialogueStateTracker | None:
-        with self.session_scope() as session:
-            if fetch_events_from_all_sessions:
-                where, values = "sender_id = :sender", {"sender": sender_id}
-            else:
-                where, values = self._session_where(session, sender_id)
-            rows = session.execute(
-                sa.text(f"SELECT data FROM {self.table} WHERE {where} ORDER BY id"),
-                values,
-            ).all()
-        events = [json.loads(row[0]) for row in rows]
-        if not (self.domain and events):
-            return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
-        """The tracker's events the table does not hold yet."""
-        where, values = self._session_where(session, tracker.sender_id)
-        stored = session.execute(
-            sa.text(f"SELECT count(*) FROM {self.table} WHERE {where}"), values
-        ).scalar()
-        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     def too_long(self, tracker: DialogueStateTracker) -> bool:
         """Whether the session is to start afresh now: over the limit, between

@@ -176,3 +176,16 @@ def test_the_audits_low_findings_n9_n12_n14(kb):
     assert "coverage" in [
         t for t in kb.topics if "settlement_statistics" in kb.topics[t].facts
     ]
+
+
+def test_the_report_lists_national_averages_due_for_a_check(kb):
+    """The bulletins' shares are re-checked like any fact (a year after 2026-12-04)."""
+    from assistant.knowledge.report import overdue
+
+    assert not [i for i in overdue(kb, AFTER) if i.startswith("averages.yml")]
+    late = [
+        i
+        for i in overdue(kb, datetime.date(2028, 1, 1))
+        if i.startswith("averages.yml")
+    ]
+    assert len(late) == len(kb.averages) >= 6

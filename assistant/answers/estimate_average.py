@@ -6,12 +6,13 @@ are `estimate_text.average` in policies/topics.yml."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from assistant.calculator import Bill, Estimate, Limits, Share, average_estimate
 from assistant.knowledge.models import Average, KnowledgeBase, Parameter
 from assistant.numbers import money_text, percent_text
+from assistant.vocabulary import CONFIDENCES
 
 LOCAL_KINDS = ("deductible", "ratio")
 
@@ -80,7 +81,9 @@ def average_lines(
     exact; and the bulletins' line alone (for the card)."""
     text = words["average"]
     shares = averages.shares()
-    result = average_estimate(bill, [share for share, _ in shares], limits)
+    parts = [average_estimate(bill, share, limits) for share, _ in shares]
+    # the range over every share and reduction
+    result = replace(parts[0], outcomes=tuple(o for p in parts for o in p.outcomes))
     reductions = {o.reduction for o in result.outcomes}
     reduced = (
         text["reduced"].format(points=format(max(reductions), "f"), insured=insured)
@@ -88,7 +91,9 @@ def average_lines(
         else ""
     )
     lines = [text["instead"].format(insured=insured)]
-    for number, (share, average) in enumerate(shares, start=4):
+    for number, ((share, average), part) in enumerate(
+        zip(shares, parts, strict=False), start=4
+    ):
         lines.append(
             text["overall" if share.of_all else "in_policy"].format(
                 number=number,
@@ -96,7 +101,7 @@ def average_lines(
                 scheme=words["scheme"].get(average.scheme, ""),
                 level=words["level"].get(averages.level or "", text["any_level"]),
                 share=percent_text(share.ratio),
-                paid=_exact(average_estimate(bill, [share], limits)),
+                paid=_exact(part),
                 reduced="" if share.of_all else reduced,
             )
         )
@@ -112,15 +117,12 @@ def average_lines(
         name = average.source.short or average.source.title
         if name not in cited:
             cited.append(name)
-    confidence = min((a.confidence for _, a in shares), key=CONFIDENCE_ORDER.index)
+    confidence = min((a.confidence for _, a in shares), key=CONFIDENCES.index)
     parameter = text["parameter"].format(
         bulletin="、".join(cited), confidence=words["confidence"][confidence]
     )
     lines += [parameter, text["ask"].format(insured=insured)]
     return result, lines, parameter
-
-
-CONFIDENCE_ORDER = ("low", "medium", "high")
 
 
 def average_notice(kb: KnowledgeBase, place: str, scheme: str | None) -> str | None:
@@ -130,7 +132,7 @@ def average_notice(kb: KnowledgeBase, place: str, scheme: str | None) -> str | N
     words = kb.estimate_text
     parts = []
     for each in (scheme,) if scheme else ("employee", "resident"):
-        found = kb.average(each, "l3")
+        found = kb.average(each, "l3")  # the newest year with a split by level
         if found is None:
             continue
         average = found[0]

@@ -6,17 +6,20 @@ its province have no sourced parameters. Loaded and checked with the knowledge b
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from assistant.knowledge.files import KnowledgeBaseError, read_yaml, validate
 from assistant.knowledge.models import Average, Source
+from assistant.numbers import percent_text
 
 FILE = "averages.yml"
 
 
 def _percent(share: float) -> str:
-    return f"{share * 100:.10g}%"
+    """A share as an answer writes it (84.6%), to find in the quote."""
+    return percent_text(Decimal(str(share)))
 
 
 def load_averages(root: Path, sources: dict[str, Source]) -> dict[str, Average]:

@@ -97,7 +97,7 @@ def service_rows(kb: KnowledgeBase, gazetteer: Gazetteer, kinds: list[str]) -> l
 
 
 def overdue(kb: KnowledgeBase, today: datetime.date) -> list[str]:
-    """Facts and parameters past their re-check date."""
+    """Facts, parameters and national averages past their re-check date."""
     items = [
         f"{f.file}: {f.id} (checked {f.checked}, every {f.recheck_days} days)"
         for f in kb.facts.values()
@@ -107,6 +107,11 @@ def overdue(kb: KnowledgeBase, today: datetime.date) -> list[str]:
         f"{p.file}: {p.id} (checked {p.checked}, every {p.recheck_days} days)"
         for p in kb.parameters.values()
         if p.known and p.overdue(today)
+    ]
+    items += [
+        f"averages.yml: {a.id} (checked {a.checked}, every {a.recheck_days} days)"
+        for a in kb.averages.values()
+        if a.overdue(today)
     ]
     return sorted(items)
 
