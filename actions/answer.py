@@ -41,6 +41,7 @@ from actions.constants import (
     UTTER_WHICH_PLACE,
 )
 from actions.estimate import corrects_estimate, reestimate
+from actions.turn_end import ends_turn
 from assistant.answers.policy import case_sentence, compose
 from assistant.calculator import LONG_TERM
 from assistant.case import Case
@@ -243,6 +244,7 @@ class ActionAnswer(Action):
         """Action name in the domain."""
         return ACTION_ANSWER
 
+    @ends_turn
     async def run(
         self,
         dispatcher: CollectingDispatcher,

@@ -27,6 +27,7 @@ from actions.constants import (
     UTTER_CLARIFY,
     UTTER_OUT_OF_SCOPE,
 )
+from actions.turn_end import ends_turn
 from assistant.conversation import check_places
 from assistant.facets import (
     ANY_TOPIC,
@@ -100,6 +101,7 @@ class ActionClarify(Action):
         """Action name in the domain."""
         return ACTION_CLARIFY
 
+    @ends_turn
     async def run(
         self,
         dispatcher: CollectingDispatcher,

@@ -38,6 +38,7 @@ from actions.constants import (
     UTTER_ESTIMATE_INTRO,
     UTTER_ESTIMATE_RESULT,
 )
+from actions.turn_end import ends_turn
 from assistant import estimate_form as form
 from assistant.answers.estimate import Request, compose_estimate
 from assistant.knowledge.loader import default_knowledge_base
@@ -220,6 +221,7 @@ class ActionEstimate(Action):
         """Action name in the domain."""
         return ACTION_ESTIMATE
 
+    @ends_turn
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

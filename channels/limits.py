@@ -24,6 +24,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
+from channels.local_state import LocalFile, LocalLimiter, local_state_path
 from channels.personal_data import mask_value
 from channels.shared_state import RedisOutage, redis_client
 
@@ -140,13 +141,15 @@ class RedisLimiter:
 def make_limiter(
     limit: int, window: float, redis_url: str = "", name: str = "Guard's rate limit"
 ) -> RateLimiter:
-    """The limiter the settings ask for: none (limit 0), Redis or in memory."""
+    """The limiter the settings ask for: none (limit 0), Redis, the local file the
+    workers of one machine share (channels.local_state), or in memory."""
     if limit <= 0:
         return NoLimit()
     local = SlidingWindowLimiter(limit, window)
     client = redis_client(redis_url, name)
     if client is None:
-        return local
+        path = local_state_path()
+        return LocalLimiter(LocalFile(path), limit, window) if path else local
     return RedisLimiter(client, limit, window, fallback=local)
 
 

@@ -40,7 +40,12 @@ from channels.guard import (
 )
 from channels.limits import MetadataRefused, client_address, client_metadata
 from channels.sessions import load_secret, reserved, stored_sender
-from channels.turns import agent_of, offered_payloads, run_assistant
+from channels.turns import (
+    agent_of,
+    freeze_loaded_objects,
+    offered_payloads,
+    run_assistant,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +193,7 @@ class RestInput(RasaRestInput):
         """The webhook's routes (the body is streamed, so an oversized one is
         refused before it is read)."""
         webhook = Blueprint("custom_webhook_RestInput", __name__)
+        webhook.listener("after_server_start")(freeze_loaded_objects)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -3,7 +3,8 @@ messages were already taken (WeChat retries a message it got no answer to, and t
 retry may reach another replica), and the numbered choices last offered to a user.
 
 In memory by default (one process); in Redis when REDIS_URL is set, as in the
-scale-out setup. When Redis cannot be reached, the process keeps going on its own
+scale-out setup; in a local SQLite file when several workers of one machine share
+them (channels.local_state). When Redis cannot be reached, the process keeps going on its own
 memory, logs a warning, and tries Redis again after a few seconds.
 """
 
@@ -14,6 +15,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from channels.local_state import LocalFile, LocalState, local_state_path
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +179,10 @@ class RedisState:
 
 
 def make_shared_state(redis_url: str | None) -> SharedState:
-    """Redis when a URL is given (and usable), otherwise this process's memory."""
+    """Redis when a URL is given (and usable), otherwise the local file the workers
+    of one machine share (channels.local_state), otherwise this process's memory."""
     client = redis_client(redis_url, "Shared channel state")
-    return RedisState(client) if client is not None else MemoryState()
+    if client is not None:
+        return RedisState(client)
+    path = local_state_path()
+    return LocalState(LocalFile(path)) if path else MemoryState()

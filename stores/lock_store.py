@@ -1,4 +1,6 @@
-"""Rasa's Redis lock store, made safe for several Rasa replicas.
+"""Conversation locks for more than one Rasa process: Rasa's Redis lock store made
+safe for several replicas, and a SQLite lock store for the Sanic workers of one
+machine.
 
 Rasa 3.6's lock store keeps each conversation's ticket queue as one JSON value and
 changes it by read-modify-write (issue a ticket, drop an expired one, finish one).
@@ -13,15 +15,29 @@ per conversation (redis-py's Lock: SET NX PX, released by a token-checking scrip
     lock_store:
       type: stores.lock_store.RedisLockStore
       url: ...   # as Rasa's `type: redis`
+
+Rasa runs one Sanic worker unless its lock store is shared between processes (an
+in-memory one is not). The SQLite lock store keeps the same tickets in a table of a
+local file (the tracker store's SQLite file does), each change in one `BEGIN
+IMMEDIATE` transaction, so `SANIC_WORKERS=2` can use both cores of one machine:
+
+    lock_store:
+      type: stores.lock_store.SQLiteLockStore
+      db: var/conversations.db
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from rasa.core.lock_store import LOCK_LIFETIME
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockStore
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
@@ -29,9 +45,36 @@ from rasa.utils.endpoints import EndpointConfig
 # should its holder die; waiting polls every 5 ms
 MUTEX_SECONDS = 10
 MUTEX_POLL_SECONDS = 0.005
+DEFAULT_LOCK_DB = "var/conversations.db"
 
 
-class RedisLockStore(RasaRedisLockStore):
+class _OneChangeAtATime(LockStore):
+    """Rasa's read-modify-write changes of a conversation's tickets, each made
+    inside `_exclusive(conversation_id)`, which the store defines."""
+
+    def _exclusive(self, conversation_id: str) -> contextlib.AbstractContextManager:
+        raise NotImplementedError
+
+    def issue_ticket(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME
+    ) -> int:
+        """Rasa's, under the conversation's mutex."""
+        with self._exclusive(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        """Rasa's, under the conversation's mutex."""
+        with self._exclusive(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Rasa's (finish the ticket, delete the lock if no one waits), under the
+        conversation's mutex."""
+        with self._exclusive(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
+class RedisLockStore(_OneChangeAtATime, RasaRedisLockStore):
     """Rasa's Redis lock store with its ticket changes made one at a time."""
 
     def __init__(
@@ -53,20 +96,69 @@ class RedisLockStore(RasaRedisLockStore):
         ):
             yield
 
-    def issue_ticket(
-        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME
-    ) -> int:
-        """Rasa's, under the conversation's mutex."""
-        with self._exclusive(conversation_id):
-            return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: str) -> None:
-        """Rasa's, under the conversation's mutex."""
-        with self._exclusive(conversation_id):
-            super().update_lock(conversation_id)
+class SQLiteLockStore(_OneChangeAtATime):
+    """Rasa's ticket locks in a table of a local SQLite file, shared by every
+    process that opens it (the Sanic workers of one machine)."""
 
-    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Rasa's (finish the ticket, delete the lock if no one waits), under the
-        conversation's mutex."""
-        with self._exclusive(conversation_id):
-            super().cleanup(conversation_id, ticket_number)
+    def __init__(self, endpoint_config: Any = None, db: str | None = None) -> None:
+        """From endpoints.yml (`db:` the file) or from arguments."""
+        settings = endpoint_config.kwargs if endpoint_config is not None else {}
+        self.path = db or settings.get("db") or DEFAULT_LOCK_DB
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._db()
+
+    def _db(self) -> sqlite3.Connection:
+        """This process's connection (a forked worker opens its own)."""
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(
+                self.path, timeout=MUTEX_SECONDS, isolation_level=None
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS conversation_locks"
+                " (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)"
+            )
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    @contextlib.contextmanager
+    def _exclusive(self, conversation_id: str) -> Iterator[None]:
+        """One write transaction: other processes wait (up to MUTEX_SECONDS)."""
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        """The conversation's tickets, if any."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT data FROM conversation_locks WHERE conversation_id = ?",
+                (conversation_id,),
+            )
+            .fetchone()
+        )
+        return TicketLock.from_dict(json.loads(row[0])) if row else None
+
+    def delete_lock(self, conversation_id: str) -> None:
+        """Forget the conversation's tickets."""
+        self._db().execute(
+            "DELETE FROM conversation_locks WHERE conversation_id = ?",
+            (conversation_id,),
+        )
+
+    def save_lock(self, lock: TicketLock) -> None:
+        """Store the conversation's tickets."""
+        self._db().execute(
+            "INSERT OR REPLACE INTO conversation_locks VALUES (?, ?)",
+            (lock.conversation_id, lock.dumps()),
+        )

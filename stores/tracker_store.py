@@ -4,7 +4,8 @@ keep a turn's cost flat in a long conversation.
 Rasa 3.6 builds its SQLAlchemy engine without `pool_pre_ping`, so after PostgreSQL
 restarts, every pooled connection is dead and the next turns fail until the pool has
 been thrown away. This store is Rasa's own, with an engine that checks a connection
-before handing it out (and reconnects when it is stale).
+before handing it out (and reconnects when it is stale); a SQLite file's connections
+are pooled instead of opened for every read and write.
 
 Rasa reads, replays and featurizes every event of the latest session on every turn,
 so a conversation that goes on (one sender id, no pause of an hour) gets dearer with
@@ -15,10 +16,19 @@ previous turn's replies are carried too (marked `carried`), so the buttons just
 offered still count. Everything stays in the table: the full conversation is still
 there for the history and for analysis (`retrieve_full_tracker`).
 
+Each process holds the trackers of its latest conversations (`held_conversations`,
+least recently used first out). A turn then reads one number instead of the session:
+the conversation's highest event id, which says whether anyone (another worker or
+replica) has written to it since; if so, or if the held tracker was changed by a turn
+that never saved, the session is read from the table as before. Saving likewise
+skips Rasa's count of the stored events when the tracker saved is the one held.
+Every writer of a conversation holds its lock, as Rasa's own save assumes.
+
     tracker_store:
       type: stores.tracker_store.SQLTrackerStore
       dialect: postgresql   # or sqlite
       max_session_events: 120   # 0: never roll
+      held_conversations: 256   # 0: read every turn from the table
       ...
 """
 
@@ -27,6 +37,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,7 +59,18 @@ from sqlalchemy.orm.session import sessionmaker
 logger = logging.getLogger(__name__)
 
 MAX_SESSION_EVENTS = 120
+HELD_CONVERSATIONS = 256
 CARRIED = "carried"  # metadata of a reply copied into a new session
+
+
+@dataclass
+class _Held:
+    """A tracker as last read or saved by this process: `stored` of its events are
+    in the table, whose highest id for the conversation was then `mark`."""
+
+    tracker: DialogueStateTracker
+    stored: int
+    mark: int
 
 
 class SQLTrackerStore(RasaSQLTrackerStore):
@@ -55,16 +78,23 @@ class SQLTrackerStore(RasaSQLTrackerStore):
     that start afresh (the context carried) when they grow long."""
 
     def __init__(
-        self, *args: Any, max_session_events: int = MAX_SESSION_EVENTS, **kwargs: Any
+        self,
+        *args: Any,
+        max_session_events: int = MAX_SESSION_EVENTS,
+        held_conversations: int = HELD_CONVERSATIONS,
+        **kwargs: Any,
     ) -> None:
         """Connect as Rasa does, then swap in an engine that pings its connections."""
         super().__init__(*args, **kwargs)
         self.max_session_events = int(max_session_events or 0)
+        self.held_conversations = int(held_conversations or 0)
+        self._held: OrderedDict[str, _Held] = OrderedDict()
+        self._mark_query = sa.select(sa.func.max(self.SQLEvent.id)).where(
+            self.SQLEvent.sender_id == sa.bindparam("sender")
+        )
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(
-            url, pool_pre_ping=True, **create_engine_kwargs(url)
-        )
+        self.engine = sa.create_engine(url, **_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessionmaker = sessionmaker(bind=self.engine)
@@ -78,20 +108,82 @@ class SQLTrackerStore(RasaSQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, started afresh first when it has grown too long (a
         turn reads it under the conversation's lock; readers outside a turn use
-        `peek`)."""
-        tracker = await super().retrieve(sender_id)
-        if tracker is None or not self.too_long(tracker):
-            return tracker
-        events = rolled_events(tracker, self.domain.slots if self.domain else [])
-        self._append(sender_id, events)
-        logger.debug(
-            "Conversation %s: a new session after %d events",
-            sender_id,
-            len(tracker.events),
-        )
-        return DialogueStateTracker.from_dict(
-            sender_id, [e.as_dict() for e in events], self.domain.slots
-        )
+        `peek`). The tracker held from this process's last read or save is handed
+        out again when nothing has been written to the conversation since."""
+        with self.session_scope() as session:
+            mark = self._mark(session, sender_id)
+            held = self._held.get(sender_id)
+            if (
+                held is not None
+                and held.mark == mark
+                and held.stored == len(held.tracker.events)
+            ):
+                self._held.move_to_end(sender_id)
+                tracker: DialogueStateTracker | None = held.tracker
+            else:
+                self._held.pop(sender_id, None)
+                rows = (
+                    self._event_query(session, sender_id, False).all() if mark else []
+                )
+                tracker = self._tracker_of(sender_id, rows)
+        if tracker is None:
+            return None
+        if self.too_long(tracker):
+            events = rolled_events(tracker, self.domain.slots if self.domain else [])
+            mark = self._append(sender_id, events)
+            logger.debug(
+                "Conversation %s: a new session after %d events",
+                sender_id,
+                len(tracker.events),
+            )
+            tracker = DialogueStateTracker.from_dict(
+                sender_id, [e.as_dict() for e in events], self.domain.slots
+            )
+        self._hold(tracker, mark)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the events the table lacks, as Rasa's save, without counting the
+        stored ones when the tracker is the one held and nobody wrote since."""
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        with self.session_scope() as session:
+            mark = self._mark(session, sender_id)
+            held = self._held.get(sender_id)
+            if held is not None and held.tracker is tracker and held.mark == mark:
+                events: Any = list(tracker.events)[held.stored :]
+            elif not mark:  # a new conversation: nothing stored yet
+                events = list(tracker.events)
+            else:
+                events = self._additional_events(session, tracker)
+            rows = [self._row(sender_id, event) for event in events]
+            session.add_all(rows)
+            session.flush()  # the ids, before the commit expires the rows
+            mark = max([mark, *(row.id for row in rows)])
+            session.commit()
+        self._hold(tracker, mark)
+
+    def _mark(self, session: Any, sender_id: str) -> int:
+        """The conversation's highest event id (0 for none): it grows with every
+        event written by anyone."""
+        return session.execute(self._mark_query, {"sender": sender_id}).scalar() or 0
+
+    def _tracker_of(self, sender_id: str, rows: list[Any]) -> Any:
+        """A tracker replayed from stored event rows (None for none)."""
+        if not rows or not self.domain:
+            return None
+        events = [json.loads(row.data) for row in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _hold(self, tracker: DialogueStateTracker, mark: int) -> None:
+        """Keep a tracker whose events are all stored, the oldest dropped."""
+        if self.held_conversations <= 0:
+            return
+        held = _Held(tracker, len(tracker.events), mark)
+        self._held[tracker.sender_id] = held
+        self._held.move_to_end(tracker.sender_id)
+        while len(self._held) > self.held_conversations:
+            self._held.popitem(last=False)
 
     def too_long(self, tracker: DialogueStateTracker) -> bool:
         """Whether the session is to start afresh now: over the limit, between
@@ -103,22 +195,29 @@ class SQLTrackerStore(RasaSQLTrackerStore):
             and tracker.latest_action_name == ACTION_LISTEN_NAME
         )
 
-    def _append(self, sender_id: str, events: list[Event]) -> None:
-        """Store events after the conversation's own, as save() does."""
+    def _append(self, sender_id: str, events: list[Event]) -> int:
+        """Store events after the conversation's own, as save() does; the highest
+        id written."""
         with self.session_scope() as session:
-            for event in events:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=None,
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+            rows = [self._row(sender_id, event) for event in events]
+            session.add_all(rows)
+            session.flush()  # the ids, before the commit expires the rows
+            mark = max(row.id for row in rows)
             session.commit()
+            return mark
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """An event as Rasa's save stores it."""
+        data = event.as_dict()
+        intent = (data.get("parse_data") or {}).get("intent") or {}
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=intent.get("name"),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
 
 def peek(store: Any, sender_id: str) -> Any:
@@ -130,6 +229,22 @@ def peek(store: Any, sender_id: str) -> Any:
         inner = inner._tracker_store
     reader = getattr(inner, "peek", None) or store.retrieve
     return reader(sender_id)
+
+
+def _engine_kwargs(url: Any) -> dict[str, Any]:
+    """A database server's connections are checked before use (pre-ping); a SQLite
+    file's are kept open in a pool (SQLAlchemy 1.4 opens and closes one for every
+    read and write of a file: about a tenth of a turn's time), shared by the event
+    loop's thread and any other (SQLite serialises them itself)."""
+    if url.get_backend_name() != "sqlite":
+        return {"pool_pre_ping": True, **create_engine_kwargs(url)}
+    if url.database in (None, "", ":memory:"):
+        return {}  # one database per connection: SQLAlchemy's own pool
+    return {
+        "poolclass": sa.pool.QueuePool,
+        "pool_size": 4,
+        "connect_args": {"check_same_thread": False},
+    }
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

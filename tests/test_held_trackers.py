@@ -1,0 +1,117 @@
+"""The tracker store holds each process's latest conversations (issue 15): a turn
+reads one number instead of replaying its session, yet sees whatever another worker
+or replica wrote, never a tracker a failed turn changed, and the table always ends
+up with every event once. Rasa's SQL store on a temporary SQLite file; no server."""
+
+import asyncio
+
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from stores.tracker_store import SQLTrackerStore
+
+DOMAIN = Domain.load("domain.yml")
+
+
+def store(path, held=256):
+    return SQLTrackerStore(
+        domain=DOMAIN,
+        dialect="sqlite",
+        db=str(path / "t.db"),
+        max_session_events=0,
+        held_conversations=held,
+    )
+
+
+def say(tracker, number):
+    for event in [
+        UserUttered(f"问题{number}", {"name": "ask_card_elsewhere"}),
+        SlotSet("region_insured", f"3{number:05d}"),
+        ActionExecuted("action_answer"),
+        BotUttered(f"回答{number}"),
+        ActionExecuted("action_listen"),
+    ]:
+        tracker.update(event, DOMAIN)
+    return tracker
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+class SessionReads:
+    """Counts the statements that read a session's event rows."""
+
+    def __init__(self, tracker_store):
+        self.count = 0
+        sa.event.listen(tracker_store.engine, "before_cursor_execute", self.seen)
+
+    def seen(self, _conn, _cursor, statement, *_args):
+        if "events.data" in statement and statement.lstrip().startswith("SELECT"):
+            self.count += 1
+
+
+def new_conversation(tracker_store, sender="c"):
+    tracker = run(tracker_store.get_or_create_tracker(sender))
+    run(tracker_store.save(say(tracker, 0)))
+    return tracker
+
+
+def stored(path, sender="c"):
+    """What a process that holds nothing reads from the table."""
+    tracker = run(store(path, held=0).retrieve(sender))
+    return [e.as_dict() for e in tracker.events]
+
+
+def test_a_turn_gets_the_held_tracker_and_saves_only_its_new_events(tmp_path):
+    tracker_store = store(tmp_path)
+    reads = SessionReads(tracker_store)
+    saved = new_conversation(tracker_store)
+    for number in range(1, 4):
+        tracker = run(tracker_store.retrieve("c"))
+        assert tracker is saved  # nothing replayed
+        run(tracker_store.save(say(tracker, number)))
+    assert reads.count == 0
+    assert stored(tmp_path) == [e.as_dict() for e in saved.events]
+    assert saved.get_slot("region_insured") == "300003"
+
+
+def test_what_another_worker_wrote_is_read(tmp_path):
+    one, other = store(tmp_path), store(tmp_path)
+    held = new_conversation(one)
+    theirs = run(other.retrieve("c"))
+    run(other.save(say(theirs, 1)))
+    mine = run(one.retrieve("c"))
+    assert mine is not held
+    assert [e.as_dict() for e in mine.events] == [e.as_dict() for e in theirs.events]
+    run(one.save(say(mine, 2)))
+    texts = [e["text"] for e in stored(tmp_path) if e["event"] == "user"]
+    assert texts == ["问题0", "问题1", "问题2"]  # each once, none lost
+
+
+def test_a_turn_that_never_saved_leaves_nothing_behind(tmp_path):
+    tracker_store = store(tmp_path)
+    held = new_conversation(tracker_store)
+    held.update(UserUttered("失败的一轮", {"name": "ask_card_elsewhere"}), DOMAIN)
+    tracker = run(tracker_store.retrieve("c"))
+    assert tracker is not held
+    assert [e.as_dict() for e in tracker.events] == stored(tmp_path)
+    assert "失败的一轮" not in [e.text for e in tracker.events if e.type_name == "user"]
+
+
+def test_only_the_latest_conversations_are_held(tmp_path):
+    tracker_store = store(tmp_path, held=2)
+    reads = SessionReads(tracker_store)
+    for sender in "abc":
+        new_conversation(tracker_store, sender)
+    for sender in "bc":
+        run(tracker_store.retrieve(sender))
+    assert reads.count == 0
+    run(tracker_store.retrieve("a"))  # the oldest was let go: read again
+    assert reads.count == 1
+    nothing_held = store(tmp_path, held=0)
+    reads = SessionReads(nothing_held)
+    run(nothing_held.retrieve("a"))
+    run(nothing_held.retrieve("a"))
+    assert reads.count == 2
