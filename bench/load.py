@@ -223,7 +223,7 @@ def _figure(value: float, digits: int = 1) -> str:
 
 def format_table(results: Sequence[LoadResult]) -> str:
     """The figures of every load level as an aligned text table: one row per N, the
-    latencies in ms, memory as the peak RSS in MB of each process (with its children),
+    latencies in ms, memory as the peak PSS in MB of each process (with its children: see memory_mb),
     CPU in percent of one core over the measured window."""
     names = sorted({n for r in results for n in (*r.memory_mb, *r.cpu_percent)})
     header = [
@@ -243,7 +243,7 @@ def format_table(results: Sequence[LoadResult]) -> str:
         "p50/parse",
         "p95/parse",
     ]
-    header += [f"RSS {n} MB" for n in names] + [f"CPU% {n}" for n in names]
+    header += [f"PSS {n} MB" for n in names] + [f"CPU% {n}" for n in names]
     header.append("CPU% client")
     rows = [header]
     for r in results:
@@ -299,15 +299,26 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) of a process and its descendants, MB; 0 if gone."""
+def memory_mb(pid: int) -> float:
+    """Memory of a process and its descendants, MB (0 if gone): the sum of their
+    proportional set sizes (Pss), where a page shared by n processes counts 1/n to
+    each, so pages Sanic's workers share with their parent (forked after the
+    imports) count once, as the machine holds them. Where the kernel gives no Pss,
+    resident memory (VmRSS)."""
     total_kb = 0
     for member in process_tree(pid):
         with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+            total_kb += _status_kb(member, "smaps_rollup", "Pss:") or _status_kb(
+                member, "status", "VmRSS:"
+            )
     return total_kb / 1024
+
+
+def _status_kb(pid: int, name: str, field: str) -> int:
+    for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -322,7 +333,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 class ProcessMonitor:
-    """Samples the named processes' RSS while a load runs (the peak is kept) and
+    """Samples the named processes' memory while a load runs (the peak is kept) and
     their CPU time, and this process's (the load generator's), at the start and end
     of the measured window."""
 
@@ -336,9 +347,9 @@ class ProcessMonitor:
         self.client_cpu_percent = math.nan
 
     def sample(self) -> None:
-        """Read every process's RSS once and keep the peak."""
+        """Read every process's memory once and keep the peak."""
         for name, pid in self.pids.items():
-            self.peak_mb[name] = max(self.peak_mb[name], rss_mb(pid))
+            self.peak_mb[name] = max(self.peak_mb[name], memory_mb(pid))
 
     def start_window(self) -> None:
         """The measured window starts: note the CPU time used so far."""
@@ -628,10 +639,12 @@ class Target:
 
 @contextlib.contextmanager
 def start_single() -> Iterator[Target]:
-    """One action server and one Rasa server (bench.servers.running_assistant)."""
+    """One action server and one Rasa server (bench.servers.running_assistant) with
+    SANIC_WORKERS workers (2 unless set: one per core of this kind of machine)."""
     from bench.servers import running_assistant
 
-    with running_assistant() as assistant:
+    workers = os.environ.get("SANIC_WORKERS") or "2"
+    with running_assistant(env={"SANIC_WORKERS": workers}) as assistant:
         yield Target(assistant.url, assistant.pids(), assistant.logs)
 
 

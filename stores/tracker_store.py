@@ -157,9 +157,9 @@ class SQLTrackerStore(RasaSQLTrackerStore):
             else:
                 events = self._additional_events(session, tracker)
             rows = [self._row(sender_id, event) for event in events]
-            session.add_all(rows)
-            session.flush()  # the ids, before the commit expires the rows
-            mark = max([mark, *(row.id for row in rows)])
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+                mark = self._mark(session, sender_id)  # ours: the lock is held
             session.commit()
         self._hold(tracker, mark)
 
@@ -200,24 +200,25 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         id written."""
         with self.session_scope() as session:
             rows = [self._row(sender_id, event) for event in events]
-            session.add_all(rows)
-            session.flush()  # the ids, before the commit expires the rows
-            mark = max(row.id for row in rows)
+            session.execute(self.SQLEvent.__table__.insert(), rows)
+            mark = self._mark(session, sender_id)
             session.commit()
             return mark
 
-    def _row(self, sender_id: str, event: Event) -> Any:
-        """An event as Rasa's save stores it."""
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """An event's row as Rasa's save stores it (written by one insert of the
+        table, not the ORM's unit of work)."""
         data = event.as_dict()
         intent = (data.get("parse_data") or {}).get("intent") or {}
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=intent.get("name"),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": intent.get("name"),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
 
 def peek(store: Any, sender_id: str) -> Any:

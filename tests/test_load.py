@@ -232,8 +232,8 @@ def test_the_table_has_every_column_and_a_row_per_load_level():
         "parse p95",
         "p50/parse",
         "p95/parse",
-        "RSS actions MB",
-        "RSS rasa MB",
+        "PSS actions MB",
+        "PSS rasa MB",
         "CPU% actions",
         "CPU% rasa",
         "CPU% client",
@@ -254,7 +254,7 @@ def test_a_process_missing_from_a_level_shows_a_dash():
     first, second = results()
     second.memory_mb = {"rasa-1": 800.0}
     header, *rows = format_table([first, second]).splitlines()
-    assert "RSS rasa-1 MB" in header
+    assert "PSS rasa-1 MB" in header
     assert rows[0].split()[15] == "260" and "-" in rows[1].split()
 
 
@@ -297,12 +297,12 @@ def test_memory_and_cpu_include_child_processes():
         while child.pid not in load.process_tree(os.getpid()):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        assert load.rss_mb(os.getpid()) > load.rss_mb(child.pid) > 0
+        assert load.memory_mb(os.getpid()) > load.memory_mb(child.pid) > 0
     finally:
         child.kill()
         child.wait()
     assert load.cpu_seconds(os.getpid()) > 0
-    assert load.rss_mb(child.pid) == 0  # gone
+    assert load.memory_mb(child.pid) == 0  # gone
 
 
 # --- the scripted conversations -------------------------------------------------------

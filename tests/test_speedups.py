@@ -74,3 +74,79 @@ def test_the_schema_is_prepared_once_per_action_class():
     for result in VALID * 3:
         assert counting._validate_action_result(result)
     assert Counting.asked == 1
+
+
+def test_graph_runs_get_the_minimal_schema_rasa_would_compute():
+    """The cached minimal schema is the one Rasa's recursion gives, for the
+    model's own graph and every target; a schema whose nodes change is asked
+    afresh."""
+    import dataclasses
+
+    from rasa.engine.graph import GraphSchema
+
+    from zh_nlu.speedups import cache_minimal_graph_schema
+
+    assert not cache_minimal_graph_schema()  # importing the components applied it
+    original = GraphSchema.minimal_graph_schema.__wrapped_original__
+    schema = _model_schema()
+    for targets in [None, *([name] for name in schema.nodes)]:
+        expected = original(schema, targets)
+        assert schema.minimal_graph_schema(targets) == expected
+        assert schema.minimal_graph_schema(targets) == expected  # from the cache
+    last = list(schema.nodes)[-1]
+    grown = dataclasses.replace(schema.nodes[last], needs={})
+    schema.nodes[last] = grown
+    assert schema.minimal_graph_schema([last]) == original(schema, [last])
+    assert list(schema.minimal_graph_schema([last]).nodes) == [last]
+
+
+def _model_schema():
+    """The prediction graph of a schema like the trained model's, built by Rasa's
+    recipe from config.yml (no training needed)."""
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    importer = TrainingDataImporter.load_from_config("config.yml", "domain.yml", [])
+    config = importer.get_config()
+    recipe = Recipe.recipe_for_name(config.get("recipe"))
+    return recipe.graph_config_for_recipe(config, {}).predict_schema
+
+
+def test_checking_each_event_by_its_type_agrees_with_the_full_schema():
+    """An event passes the per-type check only when Rasa's full schema passes it
+    (a response the quick check cannot pass goes to the full check)."""
+    from jsonschema.validators import validator_for
+    from rasa.shared.core import events
+
+    from zh_nlu.speedups import _by_event, _valid_by_event
+
+    schema = RemoteAction.action_response_format_spec()
+    rest, by_type = _by_event(schema, validator_for(schema))
+    made = [
+        events.SlotSet("topic", "card"),
+        events.FollowupAction("action_listen"),
+        events.ActiveLoop("estimate_form"),
+        events.ActiveLoop(None),
+        events.BotUttered("好", {"buttons": []}),
+        events.UserUttered("你好", {"name": "greet"}),
+        events.ActionExecuted("action_answer"),
+        events.AllSlotsReset(),
+        events.Restarted(),
+        events.SessionStarted(),
+    ]
+    samples = [event.as_dict() for event in made]
+    samples += [
+        {"event": "slot", "name": "topic"},
+        {"event": "slot", "name": 3, "value": 1},
+        {"event": "nothing"},
+        {"event": "followup", "timestamp": "now"},
+        {"name": "topic"},
+        "slot",
+    ]
+    for sample in samples:
+        for response in ({"events": [sample]}, {"events": [sample], "responses": [1]}):
+            full = validator_for(schema)(schema).is_valid(response)
+            if _valid_by_event(response, rest, by_type):
+                assert full, response
+    assert len(by_type) == 23
+    assert _valid_by_event({"events": samples[:10]}, rest, by_type)

@@ -39,13 +39,15 @@ def cache_action_response_validator() -> bool:
     validators: dict[type, Any] = {}
 
     def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
-        validator = validators.get(type(self))
-        if validator is None:
+        checks = validators.get(type(self))
+        if checks is None:
             schema = self.action_response_format_spec()
             cls = validator_for(schema)
             cls.check_schema(schema)
-            validator = validators[type(self)] = cls(schema)
-        if best_match(validator.iter_errors(result)) is not None:
+            checks = validators[type(self)] = (cls(schema), _by_event(schema, cls))
+        if _valid_by_event(result, *checks[1]):
+            return True
+        if best_match(checks[0].iter_errors(result)) is not None:
             return original(self, result)  # raises Rasa's own error
         return True
 
@@ -53,4 +55,76 @@ def cache_action_response_validator() -> bool:
     setattr(_validate_action_result, _MARK, True)
     RemoteAction._validate_action_result = _validate_action_result
     logger.debug("Action server responses are validated with a cached validator.")
+    return True
+
+
+def _by_event(schema: dict[str, Any], cls: Any) -> tuple[Any, dict[str, Any]]:
+    """The response schema without its events, and one validator per event type.
+
+    Rasa's event schema is a `oneOf` over the event types, each fixing `event` to
+    its own constant: an event is valid exactly when it is valid for its own type,
+    so checking that one type, instead of all 23 (each failing one building its
+    errors), gives the same verdict. Anything else is left to the full check."""
+    events = schema.get("properties", {}).get("events", {})
+    item = events.get("items", {}) if isinstance(events, dict) else {}
+    outer = {key: value for key, value in item.items() if key != "oneOf"}
+    by_type = {}
+    for variant in item.get("oneOf", []):
+        const = variant.get("properties", {}).get("event", {}).get("const")
+        if isinstance(const, str):
+            by_type[const] = cls({**outer, "allOf": [variant]})
+    rest = {**schema, "properties": dict(schema.get("properties", {}))}
+    rest["properties"].pop("events", None)
+    return cls(rest), by_type
+
+
+def _valid_by_event(result: Any, rest: Any, by_type: dict[str, Any]) -> bool:
+    """Whether the response is certainly valid (False: ask the full check)."""
+    if not isinstance(result, dict) or not by_type:
+        return False
+    events = result.get("events", [])
+    if not isinstance(events, list):
+        return False
+    if not rest.is_valid({k: v for k, v in result.items() if k != "events"}):
+        return False
+    for event in events:
+        check = by_type.get(event.get("event")) if isinstance(event, dict) else None
+        if check is None or not check.is_valid(event):
+            return False
+    return True
+
+
+def cache_minimal_graph_schema() -> bool:
+    """Patch `GraphSchema.minimal_graph_schema` to keep its answer per schema and
+    targets; whether it was patched now (False if it already was).
+
+    Rasa's graph runner asks for the part of the graph its targets need on every
+    run (the NLU parse and each policy prediction of every turn), and finds it by a
+    recursion that walks a shared dependency once per path to it: about 5% of the
+    Rasa server's time per turn. The answer depends only on the nodes and their
+    inputs, which are part of the key, so a schema that changes is never answered
+    from the cache."""
+    from rasa.engine.graph import GraphSchema
+
+    original = GraphSchema.minimal_graph_schema
+    if getattr(original, _MARK, False):
+        return False
+
+    def minimal_graph_schema(self: Any, targets: Any = None) -> Any:
+        shape = tuple(
+            (name, tuple(node.needs.items())) for name, node in self.nodes.items()
+        )
+        kept = self.__dict__.get("_minimal_schemas")
+        if kept is None or kept[0] != shape:  # new, or the nodes changed
+            kept = self.__dict__["_minimal_schemas"] = (shape, {})
+        key = tuple(targets) if targets else None
+        if key not in kept[1]:
+            kept[1][key] = original(self, targets)
+        return kept[1][key]
+
+    minimal_graph_schema.__doc__ = original.__doc__
+    minimal_graph_schema.__wrapped_original__ = original  # type: ignore[attr-defined]
+    setattr(minimal_graph_schema, _MARK, True)
+    GraphSchema.minimal_graph_schema = minimal_graph_schema
+    logger.debug("Graph runs reuse the minimal schema of their targets.")
     return True

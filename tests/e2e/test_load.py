@@ -65,8 +65,8 @@ def test_the_short_run_prints_every_figure_with_no_errors(assistant, tmp_path, c
         "parse p95",
         "p50/parse",
         "p95/parse",
-        "RSS rasa MB",
-        "RSS actions MB",
+        "PSS rasa MB",
+        "PSS actions MB",
         "CPU% rasa",
         "CPU% actions",
     ):
