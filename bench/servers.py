@@ -46,14 +46,6 @@ def server_env(**settings: str) -> dict[str, str]:
         SANIC_REQUEST_TIMEOUT=os.environ.get("SANIC_REQUEST_TIMEOUT", "10"),
         # no request body over 128 KB is read at all (Sanic's default: 100 MB)
         SANIC_REQUEST_MAX_SIZE=os.environ.get("SANIC_REQUEST_MAX_SIZE", "131072"),
-        # one TensorFlow thread per process: the servers share two cores, and more
-        # threads than cores cost a Sanic worker its turn (scripts/servers.sh)
-        TF_INTRA_OP_PARALLELISM_THREADS=os.environ.get(
-            "TF_INTRA_OP_PARALLELISM_THREADS", "1"
-        ),
-        TF_INTER_OP_PARALLELISM_THREADS=os.environ.get(
-            "TF_INTER_OP_PARALLELISM_THREADS", "1"
-        ),
         **settings,
     )
 
@@ -102,7 +94,14 @@ def rasa_server(
         log=logs / f"{name}.log",
         ready=http_ready(f"http://127.0.0.1:{port}/status"),
         port=port,
-        env=env,
+        # one TensorFlow thread per process: the servers share two cores, and more
+        # threads than cores cost a Sanic worker its turn (scripts/servers.sh; not
+        # for the action server, where these make Rasa's command line load TF)
+        env={
+            "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+            "TF_INTER_OP_PARALLELISM_THREADS": "1",
+            **env,
+        },
         start_seconds=240,
     )
 

@@ -20,7 +20,7 @@ echo "正在启动异地医保助手，请稍候（约半分钟）……"
 .venv/bin/rasa run actions --port "$action_port" >"$logs/actions.log" 2>&1 &
 pids+=($!)
 ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook" \
-  .venv/bin/rasa run --enable-api --interface 127.0.0.1 --port "$rasa_port" \
+  "${rasa_env[@]}" .venv/bin/rasa run --enable-api --interface 127.0.0.1 --port "$rasa_port" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml \
   >"$logs/rasa.log" 2>&1 &
 pids+=($!)

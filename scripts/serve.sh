@@ -36,6 +36,6 @@ fi
 export SANIC_REQUEST_TIMEOUT=${SANIC_REQUEST_TIMEOUT:-10}
 # and no request body over 128 KB is read at all (Sanic: 100 MB)
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-131072}
-.venv/bin/rasa run "${api[@]}" --cors "*" --interface "${RASA_INTERFACE:-127.0.0.1}" \
+"${rasa_env[@]}" .venv/bin/rasa run "${api[@]}" --cors "*" --interface "${RASA_INTERFACE:-127.0.0.1}" \
   --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml
