@@ -36,6 +36,13 @@ fi
 export SANIC_REQUEST_TIMEOUT=${SANIC_REQUEST_TIMEOUT:-10}
 # and no request body over 128 KB is read at all (Sanic: 100 MB)
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-131072}
+# SANIC_WORKERS=2 runs the server on two cores (the SQLite lock store of endpoints.yml
+# allows it); with several workers, no keep-alive, so that each request is taken by a
+# worker free to take it (a kept connection stays with its worker, busy or not).
+export SANIC_WORKERS=${SANIC_WORKERS:-1}
+if [ "$SANIC_WORKERS" -gt 1 ]; then
+  export SANIC_KEEP_ALIVE=${SANIC_KEEP_ALIVE:-False}
+fi
 "${rasa_env[@]}" .venv/bin/rasa run "${api[@]}" --cors "*" --interface "${RASA_INTERFACE:-127.0.0.1}" \
   --port "$RASA_PORT" \
   --model models/current.tar.gz --credentials credentials.yml --endpoints endpoints.yml
