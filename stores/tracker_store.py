@@ -143,19 +143,22 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events the table lacks, as Rasa's save, without counting the
-        stored ones when the tracker is the one held and nobody wrote since."""
+        """Store the events the table lacks, as Rasa's save; without counting the
+        stored ones when the tracker is the one this turn read (held: the turn holds
+        the conversation's lock, so what it added is what the table lacks)."""
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
         with self.session_scope() as session:
-            mark = self._mark(session, sender_id)
             held = self._held.get(sender_id)
-            if held is not None and held.tracker is tracker and held.mark == mark:
+            if held is not None and held.tracker is tracker:
                 events: Any = list(tracker.events)[held.stored :]
-            elif not mark:  # a new conversation: nothing stored yet
-                events = list(tracker.events)
+                mark = held.mark
             else:
-                events = self._additional_events(session, tracker)
+                mark = self._mark(session, sender_id)
+                if not mark:  # a new conversation: nothing stored yet
+                    events = list(tracker.events)
+                else:
+                    events = self._additional_events(session, tracker)
             rows = [self._row(sender_id, event) for event in events]
             if rows:
                 session.execute(self.SQLEvent.__table__.insert(), rows)
