@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-BUSY_SECONDS = 10  # how long a process waits for another's transaction
+from stores.local_sqlite import SharedFile
+
 PURGE_EVERY = 1000  # writes between two sweeps of expired rows
 DEFAULT_TRACKER_DB = "var/conversations.db"
 
@@ -48,46 +49,23 @@ def local_state_path(environ: Mapping[str, str] | None = None) -> str | None:
     return str(conversations.with_name(conversations.stem + ".channels.db"))
 
 
-class LocalFile:
-    """One SQLite file, a connection per process, writes in one transaction."""
+class LocalFile(SharedFile):
+    """The channels' tables in the shared file, expired rows swept now and then."""
 
     def __init__(self, path: str, clock: Callable[[], float] = time.time) -> None:
         """Open (and make) the file and its tables."""
-        self.path = path
         self.clock = clock
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
         self._writes = 0
-        self.db()
-
-    def db(self) -> sqlite3.Connection:
-        """This process's connection (a forked worker opens its own)."""
-        if self._connection is None or self._pid != os.getpid():
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_SECONDS, isolation_level=None
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            for statement in _TABLES:
-                connection.execute(statement)
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
+        super().__init__(path, _TABLES)
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; expired rows swept now and then."""
-        db = self.db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        """One write transaction; expired rows swept every PURGE_EVERY writes."""
+        with super().writing() as db:
             yield db
             self._writes += 1
             if self._writes % PURGE_EVERY == 0:
                 self._purge(db)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     def _purge(self, db: sqlite3.Connection) -> None:
         now = self.clock()

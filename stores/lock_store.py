@@ -30,16 +30,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockStore
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from stores.local_sqlite import SharedFile
 
 # the mutex guards a few Redis commands: held for milliseconds, expired after 10 s
 # should its holder die; waiting polls every 5 ms
@@ -104,38 +103,20 @@ class SQLiteLockStore(_OneChangeAtATime):
     def __init__(self, endpoint_config: Any = None, db: str | None = None) -> None:
         """From endpoints.yml (`db:` the file) or from arguments."""
         settings = endpoint_config.kwargs if endpoint_config is not None else {}
-        self.path = db or settings.get("db") or DEFAULT_LOCK_DB
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
-        self._db()
-
-    def _db(self) -> sqlite3.Connection:
-        """This process's connection (a forked worker opens its own)."""
-        if self._connection is None or self._pid != os.getpid():
-            connection = sqlite3.connect(
-                self.path, timeout=MUTEX_SECONDS, isolation_level=None
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(
+        self.file = SharedFile(
+            db or settings.get("db") or DEFAULT_LOCK_DB,
+            [
                 "CREATE TABLE IF NOT EXISTS conversation_locks"
                 " (conversation_id TEXT PRIMARY KEY, data TEXT NOT NULL)"
-            )
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
+            ],
+        )
 
-    @contextlib.contextmanager
-    def _exclusive(self, conversation_id: str) -> Iterator[None]:
-        """One write transaction: other processes wait (up to MUTEX_SECONDS)."""
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _db(self) -> Any:
+        return self.file.db()
+
+    def _exclusive(self, conversation_id: str) -> contextlib.AbstractContextManager:
+        """One write transaction of the file."""
+        return self.file.writing()
 
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         """The conversation's tickets, if any."""
