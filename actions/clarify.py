@@ -22,12 +22,15 @@ from actions.constants import (
     ENTITY_REGION,
     INTENT_NLU_FALLBACK,
     INTENT_OUT_OF_SCOPE,
+    SLOT_PATIENT,
     SLOT_TOPIC,
     TOPIC_ESTIMATE,
     UTTER_CLARIFY,
     UTTER_OUT_OF_SCOPE,
 )
 from actions.turn_end import ends_turn
+from assistant.answers.policy import case_sentence
+from assistant.case import Case
 from assistant.conversation import check_places
 from assistant.facets import (
     ANY_TOPIC,
@@ -38,7 +41,8 @@ from assistant.facets import (
 )
 from assistant.knowledge.loader import default_knowledge_base
 from assistant.knowledge.models import KnowledgeBase, Topic
-from assistant.places import default_gazetteer
+from assistant.people import patient_of
+from assistant.places import Gazetteer, default_gazetteer
 from assistant.scope import about_insurance, medical_insurance_question
 from assistant.text import normalized
 
@@ -146,7 +150,9 @@ class ActionClarify(Action):
             topics.append((name, topic))
             if len(topics) == CLARIFY_CANDIDATES:
                 break
-        events = places_events(tracker, without_place(entities, question))[2]
+        insured, treatment, events = places_events(
+            tracker, without_place(entities, question)
+        )
         if question:  # the place first: without it no answer can be specific
             topic = topics[0][1] if topics else None
             return events + ask_about_place(dispatcher, question, topic)
@@ -179,6 +185,10 @@ class ActionClarify(Action):
         if cued is not None:  # unsure, but its words name the topic: answered
             others = _other_readings(kb, topics, cued)
             return answer(dispatcher, tracker, cued, others[: CLARIFY_CANDIDATES - 1])
+        if places and insured and treatment:  # said where: their case comes first
+            dispatcher.utter_message(
+                text=_case_of(kb, gazetteer, tracker, insured, treatment)
+            )
         dispatcher.utter_message(
             response=UTTER_CLARIFY,
             title=guess.title,
@@ -186,3 +196,24 @@ class ActionClarify(Action):
             buttons=[{"title": t.title, "payload": f"/{n}"} for n, t in topics],
         )
         return events
+
+
+def _case_of(
+    kb: KnowledgeBase,
+    gazetteer: Gazetteer,
+    tracker: Tracker,
+    insured: str,
+    treatment: str,
+) -> str:
+    """The person's places in their roles (你是上海参保、在黑龙江哈尔滨看病，属于跨省
+    异地就医), for a message that said where but not clearly what it asks."""
+    text = tracker.latest_message.get("text") or ""
+    return case_sentence(
+        kb,
+        gazetteer,
+        Case(
+            insured=gazetteer.resolve(insured),
+            treatment=gazetteer.resolve(treatment),
+            patient=patient_of(text) or tracker.get_slot(SLOT_PATIENT),
+        ),
+    )

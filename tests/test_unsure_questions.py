@@ -109,3 +109,27 @@ def test_a_short_follow_up_goes_on_with_the_topic(text, top, entities, expected)
     messages, _ = run(ActionClarify(), tracker)
     wanted = UTTER_POLICY_ANSWER if expected == "answer" else UTTER_OUT_OF_SCOPE
     assert messages[0]["response"] == wanted
+
+
+def test_an_unsure_statement_naming_both_places_leads_with_the_case():
+    """我在上海退休的，现在在哈尔滨老家住院: unsure what is asked, sure where — the
+    reply says their places in their roles before asking what they want."""
+    text = "我在上海退休的，现在在哈尔滨老家住院"
+    entities = [
+        {"entity": "region", "value": "310000", "role": "insured", "text": "上海"},
+        {"entity": "region", "value": "230100", "role": "treatment", "text": "哈尔滨"},
+    ]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "inform", "confidence": 0.40},
+        {"name": "ask_parameters", "confidence": 0.27},
+    ]
+    tracker = make_tracker("nlu_fallback", text, entities=entities, ranking=ranking)
+    messages, slots = run(ActionClarify(), tracker)
+    assert messages[0]["text"].startswith("你是上海参保、在黑龙江哈尔滨看病，属于跨省")
+    assert messages[-1]["response"] == UTTER_CLARIFY
+    assert slots["region_insured"] == "310000"
+    # no places in the message: no case line, the clarification alone
+    plain = make_tracker("nlu_fallback", "报销比例", ranking=UNSURE)
+    messages, _ = run(ActionClarify(), plain)
+    assert all("参保" not in (m.get("text") or "") for m in messages)
