@@ -19,10 +19,25 @@ _DOMAIN = re.compile(
 )
 
 
+# A question about a hospital or a doctor as such (华西大学第四医院是干什么的,
+# 协和医院怎么样, 哪个专家好, 怎么挂号): about care, not about paying for it.
+_CARE_WORDS = {"医院", "医生", "诊所", "卫生院", "门诊", "看病", "病"}
+_ABOUT_THE_PLACE = re.compile(
+    "干什么|干嘛|做什么的|是什么医院|介绍|简介|怎么样|好不好|好吗|口碑|排名|排第几|"
+    "哪个科|什么科|科室|专家|名医|挂号|预约|地址|在哪|怎么走|怎么去|电话|几点|"
+    "公立|私立|民营|莆田"
+)
+
+
 def about_insurance(text: str) -> bool:
     """Whether the text (in simplified or traditional characters) has any word of the
-    medical-insurance domain."""
-    return bool(_DOMAIN.search(normalized(text or "")))
+    medical-insurance domain, other than a question about a hospital or a doctor as
+    such whose only such words are of care (医院, 医生)."""
+    simplified = normalized(text or "")
+    found = {match.group() for match in _DOMAIN.finditer(simplified)}
+    if not found:
+        return False
+    return not (found <= _CARE_WORDS and _ABOUT_THE_PLACE.search(simplified))
 
 
 # Words of medical insurance itself (not of social insurance in general) and of the

@@ -7,19 +7,41 @@ the other; a replica or PostgreSQL going away mid-conversation loses nothing."""
 
 import concurrent.futures
 import json
+import urllib.error
 import urllib.request
 import uuid
 
 import pytest
 
 from bench.cluster import running_cluster
-from bench.rest import reply_text, say
+from bench.rest import reply_text
+from bench.rest import say as rest_say
+
+# the services of the running cluster, whose logs a failed turn shows
+_services: dict = {}
 
 
 @pytest.fixture(scope="module")
 def cluster():
     with running_cluster(rasa_replicas=2, action_replicas=2) as running:
+        _services.update(running.services)
         yield running
+        _services.clear()
+
+
+def say(url: str, user: str, text: str) -> list[dict]:
+    """A turn through the REST channel; an HTTP error shows the replicas' logs."""
+    try:
+        return rest_say(url, user, text)
+    except urllib.error.HTTPError as error:
+        logs = "\n".join(
+            f"--- {name} ---\n{service.tail(2500)}"
+            for name, service in _services.items()
+            if name.startswith(("rasa", "actions"))
+        )
+        raise AssertionError(
+            f"{url} answered {error.code} to {text!r}; the servers' logs:\n{logs}"
+        ) from error
 
 
 def tracker(base_url: str, user: str) -> dict:
