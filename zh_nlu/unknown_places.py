@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.places import Gazetteer, jieba_words
+from assistant.places import Gazetteer, ordinary_words
 
 # A name ending like a place (…省/市/县/区/州), after a word that introduces a place.
 _WITH_SUFFIX = re.compile(
@@ -67,8 +67,7 @@ def _is_word(core: str) -> bool:
     """Whether a name (or the part before its suffix) is an ordinary word (跨, 隔壁)."""
     if len(core) < 2 or core in _NOT_PLACE_WORDS:
         return True
-    frequency, tag = jieba_words().get(core, (0, "ns"))
-    return tag != "ns" and frequency >= 300
+    return core in ordinary_words().not_places
 
 
 def unknown_places(
