@@ -31,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.action_calls import close_action_connections, keep_action_connections
 from channels.guard import (
     MAX_BODY_BYTES,
     REQUEST_ERRORS,
@@ -194,6 +195,8 @@ class RestInput(RasaRestInput):
         refused before it is read)."""
         webhook = Blueprint("custom_webhook_RestInput", __name__)
         webhook.listener("after_server_start")(freeze_loaded_objects)
+        webhook.listener("after_server_start")(keep_action_connections)
+        webhook.listener("before_server_stop")(close_action_connections)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -7,9 +7,12 @@ the other; a replica or PostgreSQL going away mid-conversation loses nothing."""
 
 import concurrent.futures
 import json
+import shutil
+import tempfile
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -34,13 +37,21 @@ def say(url: str, user: str, text: str) -> list[dict]:
     try:
         return rest_say(url, user, text)
     except urllib.error.HTTPError as error:
-        logs = "\n".join(
-            f"--- {name} ---\n{service.tail(2500)}"
+        servers = {
+            name: service
             for name, service in _services.items()
-            if name.startswith(("rasa", "actions"))
+            if name.startswith(("rasa", "actions", "nginx"))
+        }
+        kept = Path(tempfile.mkdtemp(prefix="assistant-cluster-failure-"))
+        for name, service in servers.items():
+            if service.log.exists():
+                shutil.copy(service.log, kept / f"{name}.log")
+        logs = "\n".join(
+            f"--- {name} ---\n{service.tail(2500)}" for name, service in servers.items()
         )
         raise AssertionError(
-            f"{url} answered {error.code} to {text!r}; the servers' logs:\n{logs}"
+            f"{url} answered {error.code} to {text!r}; the servers' logs (kept in "
+            f"{kept}):\n{logs}"
         ) from error
 
 
