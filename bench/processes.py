@@ -4,6 +4,7 @@ until they answer, stop, restart, with their output in a log file."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -16,11 +17,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# Ports this process has handed out: the kernel may offer a port again as soon as the
+# probe socket is closed, before the server it was picked for has bound it (a Rasa
+# server binds only after loading its model, ~20 s), and two servers of one setup
+# must never be given the same port.
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free TCP port on loopback, never one this process handed out before."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def http_ready(url: str) -> Callable[[], bool]:
@@ -34,6 +46,23 @@ def http_ready(url: str) -> Callable[[], bool]:
         except OSError:
             return False
         return True
+
+    return ready
+
+
+def rasa_ready(url: str) -> Callable[[], bool]:
+    """A readiness check for a Rasa server's /status: its own answer (200 with the
+    model it loaded, or a refusal when its API wants a token), not any server's
+    (another one on the port would answer 404)."""
+
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return "model_file" in json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code in (401, 403)
+        except (OSError, ValueError):
+            return False
 
     return ready
 

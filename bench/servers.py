@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import ROOT, Service, free_port, http_ready
+from bench.processes import ROOT, Service, free_port, http_ready, rasa_ready
 
 MODEL = ROOT / "models" / "current.tar.gz"
 RASA = Path(sys.executable).parent / "rasa"
@@ -92,7 +92,7 @@ def rasa_server(
             endpoints,
         ],
         log=logs / f"{name}.log",
-        ready=http_ready(f"http://127.0.0.1:{port}/status"),
+        ready=rasa_ready(f"http://127.0.0.1:{port}/status"),
         port=port,
         # one TensorFlow thread per process: the servers share two cores, and more
         # threads than cores cost a Sanic worker its turn (scripts/servers.sh; not
