@@ -53,12 +53,6 @@ def _gazetteer() -> None:
     default_gazetteer()
 
 
-def _entity_pipeline() -> None:
-    from zh_nlu.spacy_pipeline import build_pipeline
-
-    build_pipeline()("我是周口的医保，在上海住院")
-
-
 def parts(model: Path) -> list[tuple[str, Callable[[], None]]]:
     """(name, load) in the order a Rasa server meets them."""
     agent = {}
@@ -78,8 +72,11 @@ def parts(model: Path) -> list[tuple[str, Callable[[], None]]]:
         ("jieba's dictionary with the domain words", _jieba),
         ("plain jieba (zh_nlu.plain_jieba)", _plain_jieba),
         ("gazetteer (regions, their forms and sounds)", _gazetteer),
-        ("entity ruler pipeline (spaCy)", _entity_pipeline),
-        ("the rest of the trained model (DIET, featurizers, policies)", load_model),
+        (
+            "the rest of the trained model (entity ruler, DIET, featurizers, "
+            "policies)",
+            load_model,
+        ),
         ("first message parsed", first_message),
     ]
 
@@ -90,13 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=MODEL)
     args = parser.parse_args(argv)
     start = previous = resident_mb()
-    print(f"{'part':<62}{'MB':>8}")
+    print(f"{'part':<76}{'MB':>8}")
     for name, load in parts(args.model):
         load()
         now = resident_mb()
-        print(f"{name:<62}{now - previous:>8.0f}")
+        print(f"{name:<76}{now - previous:>8.0f}")
         previous = now
-    print(f"{'total (resident)':<62}{previous:>8.0f}  (start {start:.0f})")
+    print(f"{'total (resident)':<76}{previous:>8.0f}  (start {start:.0f})")
 
 
 if __name__ == "__main__":

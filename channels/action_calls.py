@@ -21,6 +21,8 @@ from typing import Any
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
+from channels.turns import agent_of
+
 logger = logging.getLogger(__name__)
 
 # under the action server's keep-alive (Sanic's default KEEP_ALIVE_TIMEOUT is 5 s)
@@ -98,7 +100,7 @@ class KeptActionEndpoint(EndpointConfig):
 
 def keep_action_connections(app: Any, _loop: Any = None) -> None:
     """Give the loaded agent (and its processor) the kept-connection endpoint."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    agent = agent_of(app)
     endpoint = getattr(agent, "action_endpoint", None)
     if endpoint is None or isinstance(endpoint, KeptActionEndpoint):
         return
@@ -112,7 +114,7 @@ def keep_action_connections(app: Any, _loop: Any = None) -> None:
 
 async def close_action_connections(app: Any, _loop: Any = None) -> None:
     """On shutdown: close the kept session."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    agent = agent_of(app)
     endpoint = getattr(agent, "action_endpoint", None)
     if isinstance(endpoint, KeptActionEndpoint):
         await endpoint.close()

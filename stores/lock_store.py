@@ -111,9 +111,6 @@ class SQLiteLockStore(_OneChangeAtATime):
             ],
         )
 
-    def _db(self) -> Any:
-        return self.file.db()
-
     def _exclusive(self, conversation_id: str) -> contextlib.AbstractContextManager:
         """One write transaction of the file."""
         return self.file.writing()
@@ -121,7 +118,7 @@ class SQLiteLockStore(_OneChangeAtATime):
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         """The conversation's tickets, if any."""
         row = (
-            self._db()
+            self.file.db()
             .execute(
                 "SELECT data FROM conversation_locks WHERE conversation_id = ?",
                 (conversation_id,),
@@ -132,14 +129,14 @@ class SQLiteLockStore(_OneChangeAtATime):
 
     def delete_lock(self, conversation_id: str) -> None:
         """Forget the conversation's tickets."""
-        self._db().execute(
+        self.file.db().execute(
             "DELETE FROM conversation_locks WHERE conversation_id = ?",
             (conversation_id,),
         )
 
     def save_lock(self, lock: TicketLock) -> None:
         """Store the conversation's tickets."""
-        self._db().execute(
+        self.file.db().execute(
             "INSERT OR REPLACE INTO conversation_locks VALUES (?, ?)",
             (lock.conversation_id, lock.dumps()),
         )
