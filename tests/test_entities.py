@@ -1,9 +1,16 @@
 """Rule-based entities from the project's spaCy pipeline, with 参保地/就医地 roles."""
 
 import pytest
+import spacy
 
 from zh_nlu.components import DomainEntityExtractor
-from zh_nlu.spacy_pipeline import build_pipeline, load_pipeline, short_form_in_context
+from zh_nlu.spacy_pipeline import (
+    _has_patterns,
+    build_pipeline,
+    count_patterns_once,
+    load_pipeline,
+    short_form_in_context,
+)
 
 
 @pytest.fixture(scope="module")
@@ -170,6 +177,28 @@ def test_the_pipeline_saves_and_loads(tmp_path):
     build_pipeline().to_disk(tmp_path / "nlp")
     nlp = load_pipeline(tmp_path / "nlp")
     assert [(e.text, e.ent_id_) for e in nlp("在上海住院").ents] == [("上海", "310000")]
+    assert nlp.get_pipe("entity_ruler")._require_patterns is _has_patterns
+
+
+def test_a_ruler_with_patterns_is_counted_once_and_finds_the_same():
+    nlp = build_pipeline()
+    ruler = nlp.get_pipe("entity_ruler")
+    texts = ["我在上海工作，老家周口，住院能报多少", "帝都三甲医院", "在沪就医", "你好"]
+    found = [[(e.text, e.label_, e.ent_id_) for e in nlp(t).ents] for t in texts]
+    assert ruler._require_patterns is _has_patterns
+    del ruler._require_patterns  # spaCy's own check, which counts every pattern
+    assert [
+        [(e.text, e.label_, e.ent_id_) for e in nlp(t).ents] for t in texts
+    ] == found
+    assert found[0] and found[1] and found[2] and not found[3]
+
+
+def test_an_empty_ruler_still_says_it_has_no_patterns():
+    nlp = count_patterns_once(spacy.blank("zh"))
+    nlp.add_pipe("entity_ruler")
+    count_patterns_once(nlp)
+    with pytest.warns(UserWarning):  # spaCy's W036: the ruler has no patterns
+        nlp("在上海住院")
 
 
 @pytest.mark.parametrize(

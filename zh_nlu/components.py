@@ -42,7 +42,11 @@ from assistant.text import normalized, question_focus, to_simplified
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.hospitals import hospital_files
-from zh_nlu.speedups import cache_action_response_validator, cache_minimal_graph_schema
+from zh_nlu.speedups import (
+    cache_action_response_validator,
+    cache_minimal_graph_schema,
+    run_prediction_graphs_directly,
+)
 from zh_nlu.unknown_places import unknown_places
 
 logger = logging.getLogger(__name__)
@@ -52,6 +56,7 @@ logger = logging.getLogger(__name__)
 # (their source) and the trained model stay as they are; see zh_nlu/speedups.py.
 cache_action_response_validator()
 cache_minimal_graph_schema()
+run_prediction_graphs_directly()
 
 # "备案了吗" asks, it does not state that one has filed.
 _QUESTION_AFTER = "吗么嘛没"
