@@ -94,28 +94,34 @@ class EncoderLayer:
 
     attention_norm: tuple[np.ndarray, np.ndarray, float]
     query: np.ndarray
-    key: np.ndarray
-    value: np.ndarray
+    key_value: np.ndarray  # the key and value projections side by side
     output: tuple[np.ndarray, np.ndarray | None]
     heads: int
     ffn_norm: tuple[np.ndarray, np.ndarray, float]
     ffn_in: tuple[np.ndarray, np.ndarray | None]
     ffn_out: tuple[np.ndarray, np.ndarray | None]
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: np.ndarray, last_only: bool = False) -> np.ndarray:
+        """The layer's output for every position, or (`last_only`) for the last one
+        alone, which attends to every position as before: the last layer's other
+        rows are never read, the intent is read off the last position."""
         normed = layer_norm(x, self.attention_norm)
         length, units = normed.shape
         depth = units // self.heads
 
-        def heads(weights: np.ndarray) -> np.ndarray:
-            return (
-                (normed @ weights).reshape(length, self.heads, depth).transpose(1, 0, 2)
-            )
+        def split(rows: np.ndarray) -> np.ndarray:
+            return rows.reshape(rows.shape[0], self.heads, depth).transpose(1, 0, 2)
 
-        query, key, value = heads(self.query), heads(self.key), heads(self.value)
+        if last_only:
+            x, queries = x[-1:], normed[-1:]
+        else:
+            queries = normed
+        key_value = normed @ self.key_value
+        key, value = split(key_value[:, :units]), split(key_value[:, units:])
+        query = split(queries @ self.query)
         logits = query @ key.transpose(0, 2, 1) / np.float32(math.sqrt(depth))
-        attended = softmax(logits) @ value  # (heads, length, depth)
-        attended = attended.transpose(1, 0, 2).reshape(length, units)
+        attended = softmax(logits) @ value  # (heads, queries, depth)
+        attended = attended.transpose(1, 0, 2).reshape(x.shape[0], units)
         x = x + dense(attended, self.output)
         hidden = gelu(dense(layer_norm(x, self.ffn_norm), self.ffn_in))
         return x + dense(hidden, self.ffn_out)
@@ -154,8 +160,8 @@ class DietForward:
         x = np.concatenate([tokens, whole], axis=0)  # the sentence as the last token
         x = dense(x, self.embedding) * np.float32(math.sqrt(self.units))
         x = x + positional_encoding(x.shape[0], self.units)
-        for layer in self.layers:
-            x = layer(x)
+        for index, layer in enumerate(self.layers):
+            x = layer(x, last_only=index == len(self.layers) - 1)
         vector = gelu(layer_norm(x, self.final_norm))[-1]
         embedded = dense(vector, self.text_embed)
         return softmax(self.labels_embed @ embedded)[None, :]
@@ -285,8 +291,13 @@ def _encoder_layer(layer: Any) -> EncoderLayer:
     return EncoderLayer(
         attention_norm=_norm_weights(layer._layer_norm),
         query=unbiased(attention._query_dense_layer),
-        key=unbiased(attention._key_dense_layer),
-        value=unbiased(attention._value_dense_layer),
+        key_value=np.concatenate(
+            [
+                unbiased(attention._key_dense_layer),
+                unbiased(attention._value_dense_layer),
+            ],
+            axis=1,
+        ),
         output=_dense_weights(attention._output_dense_layer),
         heads=int(attention.num_heads),
         ffn_norm=_norm_weights(norm),
