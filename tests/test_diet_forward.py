@@ -1,6 +1,7 @@
-"""zh_nlu.diet: the NumPy forward pass gives the intent scores Rasa's TensorFlow path
-gives, for a DIET trained here on a few messages (the real model is compared on real
-questions in tests/e2e/test_diet_model.py), and stands aside where it does not apply."""
+"""zh_nlu.diet: with the patch applied (importing zh_nlu.components does it), DIET's
+prediction in NumPy gives the intent scores Rasa's TensorFlow path gives, for a DIET
+trained here on a few messages (the trained model is compared on real questions in
+tests/e2e/test_diet_model.py), and stands aside where it does not apply."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
@@ -20,7 +22,13 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from zh_nlu.diet import DietForward, DomainDIETClassifier, sparse_text_features
+import zh_nlu.components  # noqa: F401  (importing it applies the patch)
+from zh_nlu.diet import (
+    DietForward,
+    numpy_forward,
+    predict_intents_in_numpy,
+    sparse_text_features,
+)
 
 EXAMPLES = {
     "ask_filing": ["how do I file", "where to file before the trip", "file online"],
@@ -28,6 +36,7 @@ EXAMPLES = {
     "greet": ["hello", "hi there", "good morning to you"],
     "inform": ["employee scheme", "resident", "not filed yet"],
 }
+RASAS_PREDICT = DIETClassifier._predict.__wrapped_original__
 UNSEEN = ["hello how much is paid", "file", "morning", "zzz unknown words", "ratio"]
 
 
@@ -52,12 +61,12 @@ def _featurized(storage, texts_and_intents):
     return tokenizer, featurizers, data
 
 
-def _classifier(tmp_path, **config) -> tuple[DomainDIETClassifier, callable]:
+def _classifier(tmp_path, **config) -> tuple[DIETClassifier, callable]:
     storage = LocalModelStorage(tmp_path)
     pairs = [(t, intent) for intent, texts in EXAMPLES.items() for t in texts]
     tokenizer, featurizers, data = _featurized(storage, pairs)
     settings = {
-        **DomainDIETClassifier.get_default_config(),
+        **DIETClassifier.get_default_config(),
         "epochs": 5,
         "random_seed": 1,
         "entity_recognition": False,
@@ -65,7 +74,7 @@ def _classifier(tmp_path, **config) -> tuple[DomainDIETClassifier, callable]:
         **config,
     }
     context = ExecutionContext(node_name="diet", graph_schema=None)
-    diet = DomainDIETClassifier.create(settings, storage, Resource("diet"), context)
+    diet = DIETClassifier.create(settings, storage, Resource("diet"), context)
     diet.train(data)
 
     def message(text: str) -> Message:
@@ -86,13 +95,13 @@ def trained(tmp_path_factory):
 def _both(diet, message):
     """(NumPy scores, Rasa's TensorFlow scores) for one message."""
     numpy_out = diet._predict(message)["i_scores"]
-    tensorflow_out = super(DomainDIETClassifier, diet)._predict(message)["i_scores"]
+    tensorflow_out = RASAS_PREDICT(diet, message)["i_scores"]
     return np.asarray(numpy_out).ravel(), np.asarray(tensorflow_out).ravel()
 
 
 def test_numpy_scores_are_tensorflows(trained):
     diet, message = trained
-    assert diet._numpy_forward() is not None  # the NumPy path is the one taken
+    assert numpy_forward(diet) is not None  # the NumPy path is the one taken
     texts = [t for texts in EXAMPLES.values() for t in texts] + UNSEEN
     for text in texts:
         mine, theirs = _both(diet, message(text))
@@ -104,11 +113,11 @@ def test_numpy_scores_are_tensorflows(trained):
 def test_process_sets_the_same_intent_and_ranking(trained):
     diet, message = trained
     ours = diet.process([message("how much is reimbursed in town")])[0]
-    forward, diet._forward = diet._forward, None  # Rasa's own path
+    forward, diet.__dict__["_numpy_forward"] = numpy_forward(diet), None  # Rasa's path
     try:
         theirs = diet.process([message("how much is reimbursed in town")])[0]
     finally:
-        diet._forward = forward
+        diet.__dict__["_numpy_forward"] = forward
     assert ours.get(INTENT)["name"] == theirs.get(INTENT)["name"]
     assert ours.get(INTENT)["confidence"] == pytest.approx(
         theirs.get(INTENT)["confidence"], abs=2e-5
@@ -121,7 +130,7 @@ def test_a_message_without_features_is_predicted_as_rasa_does(trained):
     diet, _ = trained
     empty = Message(data={TEXT: ""})
     assert diet._predict(empty) is None
-    assert super(DomainDIETClassifier, diet)._predict(empty) is None
+    assert RASAS_PREDICT(diet, empty) is None
 
 
 def test_features_per_featurizer_in_rasas_order(trained):
@@ -168,3 +177,17 @@ def test_diagnostic_data_comes_from_rasas_path(trained):
     finally:
         diet._execution_context = context
     assert "diagnostic_data" in out  # TensorFlow's output, attention weights and all
+
+
+def test_applied_once():
+    assert not predict_intents_in_numpy()  # importing the components applied it
+
+
+def test_a_response_selector_keeps_rasas_path(trained):
+    from rasa.nlu.selectors.response_selector import ResponseSelector
+
+    diet, _ = trained
+    selector = object.__new__(ResponseSelector)
+    selector.model = diet.model
+    selector.component_config = diet.component_config
+    assert numpy_forward(selector) is None

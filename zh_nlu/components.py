@@ -41,6 +41,7 @@ from assistant.roles import region_roles
 from assistant.text import normalized, question_focus, to_simplified
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
+from zh_nlu.diet import predict_intents_in_numpy
 from zh_nlu.hospitals import hospital_files
 from zh_nlu.speedups import (
     cache_action_response_validator,
@@ -57,6 +58,7 @@ logger = logging.getLogger(__name__)
 cache_action_response_validator()
 cache_minimal_graph_schema()
 run_prediction_graphs_directly()
+predict_intents_in_numpy()
 
 # "备案了吗" asks, it does not state that one has filed.
 _QUESTION_AFTER = "吗么嘛没"

@@ -1,5 +1,5 @@
-"""The intent classifier: Rasa's DIETClassifier, trained as Rasa trains it, predicting
-one message's intent with NumPy instead of a TensorFlow call.
+"""Rasa's DIETClassifier, trained as Rasa trains it, predicting one message's intent
+with NumPy instead of a TensorFlow call.
 
 Why: predicting one short message, DIET's TensorFlow path costs about 5 ms of a
 9-12 ms parse, most of it TensorFlow's per-call work (building Rasa's model data,
@@ -17,8 +17,8 @@ model, `tests/e2e/test_diet_model.py` on the trained model and 900 real question
 held-out phrasings). It handles the architecture `config.yml` trains (sparse features only,
 bidirectional transformer without relative attention, no hidden layers, inner
 similarity, softmax confidences); for any other, and whenever Rasa asks for
-diagnostic data (`rasa test`, `rasa shell nlu` with it), `DomainDIETClassifier` lets
-Rasa's own TensorFlow path predict. Training, persisting and loading are Rasa's.
+diagnostic data (`rasa test`), the patched `DIETClassifier._predict` lets Rasa's own
+TensorFlow path predict. Training, persisting and loading are Rasa's.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 import threadpoolctl
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
     FEATURE_TYPE_SEQUENCE,
@@ -306,45 +305,62 @@ def _encoder_layer(layer: Any) -> EncoderLayer:
     )
 
 
-@DefaultV1Recipe.register(
-    [
-        DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
-        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
-    ],
-    is_trainable=True,
-)
-class DomainDIETClassifier(DIETClassifier):
-    """DIETClassifier whose prediction for one message runs in NumPy (DietForward)
-    where the trained architecture allows; Rasa's TensorFlow path otherwise."""
+_MARK = "_predicts_in_numpy"
+_CACHE = "_numpy_forward"
 
-    _forward: DietForward | None | bool = False  # False: not read yet
 
-    def _numpy_forward(self) -> DietForward | None:
-        if self._forward is False:
-            self._forward = (
-                DietForward.from_model(self.model, self.component_config)
-                if self.model is not None
-                else None
-            )
-            if self._forward is not None:
-                limit_blas_threads()
-        return self._forward or None
+def predict_intents_in_numpy() -> bool:
+    """Patch `DIETClassifier._predict` to predict with `DietForward` where the trained
+    model allows (Rasa's own path otherwise); whether it was patched now.
 
-    def _predict(self, message: Message) -> dict[str, Any] | None:
-        forward = self._numpy_forward()
+    A patch, not a subclass in config.yml: the model stays Rasa's DIETClassifier,
+    trained exactly as before (a renamed component trains a different model, and
+    the same data gave one that read 异地就医备案怎么办 as a question about how long a
+    filing lasts), and any model with a DIET, old or new, predicts faster without
+    being trained again. `zh_nlu/components.py` applies it when the Rasa server loads
+    the model, as it applies zh_nlu/speedups.py."""
+    original = DIETClassifier._predict
+    if getattr(original, _MARK, False):
+        return False
+
+    def _predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
+        forward = numpy_forward(self)
         if forward is None or self._execution_context.should_add_diagnostic_data:
-            return super()._predict(message)
+            return original(self, message)
         featurizers = self.component_config.get(FEATURIZERS) or []
         if not message.features_present(attribute=TEXT, featurizers=featurizers):
             return None  # what Rasa's path returns for a message without features
         parts = sparse_text_features(message, featurizers)
         if parts is None:
-            return super()._predict(message)
+            return original(self, message)
         try:
             return {"i_scores": forward.scores(*parts)}
         except ValueError as error:  # features the trained model does not fit
             logger.warning("DIET predicts with TensorFlow: %s", error)
-            return super()._predict(message)
+            return original(self, message)
+
+    _predict.__doc__ = original.__doc__
+    _predict.__wrapped_original__ = original  # type: ignore[attr-defined]
+    setattr(_predict, _MARK, True)
+    DIETClassifier._predict = _predict
+    logger.debug("DIET predicts one message's intent in NumPy.")
+    return True
+
+
+def numpy_forward(classifier: DIETClassifier) -> DietForward | None:
+    """The classifier's NumPy forward pass, read from its model on first use; None
+    for a subclass (ResponseSelector), a model not trained, or another
+    architecture."""
+    if _CACHE not in classifier.__dict__:
+        forward = None
+        if type(classifier) is DIETClassifier and type(classifier.model) is DIET:
+            forward = DietForward.from_model(
+                classifier.model, classifier.component_config
+            )
+        if forward is not None:
+            limit_blas_threads()
+        classifier.__dict__[_CACHE] = forward
+    return classifier.__dict__[_CACHE]
 
 
 def sparse_text_features(
