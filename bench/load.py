@@ -43,7 +43,12 @@ EMPTY = "empty"
 WRONG = "wrong"
 ERROR_KINDS = (HTTP_ERROR, EMPTY, WRONG)
 FAILURE_EXAMPLES = 5
-SAMPLE_EVERY_S = 0.25
+# Memory is sampled every 2 s, not more often: reading a process's proportional set
+# size makes the kernel walk its page tables (42 ms of CPU per sample of a Rasa
+# server with two workers, measured with bench.load.memory_mb), on the cores the
+# servers share, under their memory lock; at 4 samples a second that was a sixth of
+# a core taken from the servers. Their memory changes over minutes, not seconds.
+SAMPLE_EVERY_S = 2.0
 PARSE_WARMUP = 5
 
 
