@@ -8,7 +8,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 
 import zh_nlu.components  # noqa: F401  (importing it applies the speed-up)
-from zh_nlu.speedups import cache_action_response_validator
+from zh_nlu.speedups import cache_action_response_validator, is_patched
 
 VALID = [
     {"events": [], "responses": []},
@@ -43,7 +43,7 @@ def rasa_error(result) -> str:
 
 
 def test_importing_the_components_applies_it_once():
-    assert getattr(RemoteAction._validate_action_result, "_validator_cached", False)
+    assert is_patched(RemoteAction, "_validate_action_result")
     assert cache_action_response_validator() is False
 
 

@@ -56,6 +56,8 @@ from rasa.utils.tensorflow.constants import (
 )
 from scipy.special import erf
 
+from zh_nlu.speedups import install_patch, is_patched
+
 logger = logging.getLogger(__name__)
 
 _SQRT_HALF = np.float32(math.sqrt(0.5))
@@ -305,7 +307,6 @@ def _encoder_layer(layer: Any) -> EncoderLayer:
     )
 
 
-_MARK = "_predicts_in_numpy"
 _CACHE = "_numpy_forward"
 
 
@@ -319,9 +320,9 @@ def predict_intents_in_numpy() -> bool:
     filing lasts), and any model with a DIET, old or new, predicts faster without
     being trained again. `zh_nlu/components.py` applies it when the Rasa server loads
     the model, as it applies zh_nlu/speedups.py."""
-    original = DIETClassifier._predict
-    if getattr(original, _MARK, False):
+    if is_patched(DIETClassifier, "_predict"):
         return False
+    original = DIETClassifier._predict
 
     def _predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
         forward = numpy_forward(self)
@@ -339,12 +340,9 @@ def predict_intents_in_numpy() -> bool:
             logger.warning("DIET predicts with TensorFlow: %s", error)
             return original(self, message)
 
-    _predict.__doc__ = original.__doc__
-    _predict.__wrapped_original__ = original  # type: ignore[attr-defined]
-    setattr(_predict, _MARK, True)
-    DIETClassifier._predict = _predict
-    logger.debug("DIET predicts one message's intent in NumPy.")
-    return True
+    return install_patch(
+        DIETClassifier, "_predict", _predict, "DIET predicts one message in NumPy."
+    )
 
 
 def numpy_forward(classifier: DIETClassifier) -> DietForward | None:

@@ -1,4 +1,7 @@
-"""A speed-up for the Rasa server that leaves what it does unchanged.
+"""Speed-ups for the Rasa server that leave what it does unchanged: each patches one
+Rasa method, keeps the original (`__wrapped_original__`) and is tested against it.
+The action response validator below; the minimal graph schema of each run, kept;
+prediction graphs run without dask; and, in zh_nlu/diet.py, DIET's prediction.
 
 Rasa 3.6 checks every action server response with `jsonschema.validate(result,
 schema)` (`RemoteAction._validate_action_result`). That call first checks the schema
@@ -23,7 +26,25 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-_MARK = "_validator_cached"
+_MARK = "_zh_nlu_patch"
+
+
+def is_patched(owner: Any, name: str) -> bool:
+    """Whether `owner.name` is one of these patches already."""
+    return bool(getattr(getattr(owner, name), _MARK, False))
+
+
+def install_patch(owner: Any, name: str, replacement: Any, done: str) -> bool:
+    """Put `replacement` in place of `owner.name`, keeping the original's docstring
+    and the original itself (`__wrapped_original__`, which the tests compare with);
+    True, for the patch functions to return."""
+    original = getattr(owner, name)
+    replacement.__doc__ = original.__doc__
+    replacement.__wrapped_original__ = original
+    setattr(replacement, _MARK, True)
+    setattr(owner, name, replacement)
+    logger.debug(done)
+    return True
 
 
 def cache_action_response_validator() -> bool:
@@ -33,9 +54,9 @@ def cache_action_response_validator() -> bool:
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
 
-    original = RemoteAction._validate_action_result
-    if getattr(original, _MARK, False):
+    if is_patched(RemoteAction, "_validate_action_result"):
         return False
+    original = RemoteAction._validate_action_result
     validators: dict[type, Any] = {}
 
     def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
@@ -51,11 +72,12 @@ def cache_action_response_validator() -> bool:
             return original(self, result)  # raises Rasa's own error
         return True
 
-    _validate_action_result.__doc__ = original.__doc__
-    setattr(_validate_action_result, _MARK, True)
-    RemoteAction._validate_action_result = _validate_action_result
-    logger.debug("Action server responses are validated with a cached validator.")
-    return True
+    return install_patch(
+        RemoteAction,
+        "_validate_action_result",
+        _validate_action_result,
+        "Action server responses are validated with a cached validator.",
+    )
 
 
 def _by_event(schema: dict[str, Any], cls: Any) -> tuple[Any, dict[str, Any]]:
@@ -106,9 +128,9 @@ def cache_minimal_graph_schema() -> bool:
     from the cache."""
     from rasa.engine.graph import GraphSchema
 
-    original = GraphSchema.minimal_graph_schema
-    if getattr(original, _MARK, False):
+    if is_patched(GraphSchema, "minimal_graph_schema"):
         return False
+    original = GraphSchema.minimal_graph_schema
 
     def minimal_graph_schema(self: Any, targets: Any = None) -> Any:
         shape = tuple(
@@ -122,12 +144,12 @@ def cache_minimal_graph_schema() -> bool:
             kept[1][key] = original(self, targets)
         return kept[1][key]
 
-    minimal_graph_schema.__doc__ = original.__doc__
-    minimal_graph_schema.__wrapped_original__ = original  # type: ignore[attr-defined]
-    setattr(minimal_graph_schema, _MARK, True)
-    GraphSchema.minimal_graph_schema = minimal_graph_schema
-    logger.debug("Graph runs reuse the minimal schema of their targets.")
-    return True
+    return install_patch(
+        GraphSchema,
+        "minimal_graph_schema",
+        minimal_graph_schema,
+        "Graph runs reuse the minimal schema of their targets.",
+    )
 
 
 def run_prediction_graphs_directly() -> bool:
@@ -145,9 +167,9 @@ def run_prediction_graphs_directly() -> bool:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
-    original = DaskGraphRunner.run
-    if getattr(original, _MARK, False):
+    if is_patched(DaskGraphRunner, "run"):
         return False
+    original = DaskGraphRunner.run
 
     def run(self: Any, inputs: Any = None, targets: Any = None) -> dict[str, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
@@ -171,12 +193,9 @@ def run_prediction_graphs_directly() -> bool:
         except RuntimeError as error:
             raise GraphRunError("Error running runner.") from error
 
-    run.__doc__ = original.__doc__
-    run.__wrapped_original__ = original  # type: ignore[attr-defined]
-    setattr(run, _MARK, True)
-    DaskGraphRunner.run = run
-    logger.debug("Prediction graphs are run without dask.")
-    return True
+    return install_patch(
+        DaskGraphRunner, "run", run, "Prediction graphs are run without dask."
+    )
 
 
 def _evaluate(
