@@ -129,8 +129,9 @@ def load_pipeline(path: Path) -> Language:
 def count_patterns_once(nlp: Language) -> Language:
     """spaCy's EntityRuler checks on every document that it has patterns by counting
     them all (`len(ruler)`, a sum over the lists of its 6,700 labels and ids: about
-    2% of the Rasa server's time per turn, 0.16 ms of the pipeline's 0.23 ms). Ours get their patterns before
-    any document and never lose them, so a ruler that has them is checked once."""
+    2% of the Rasa server's time per turn, 0.16 ms of the pipeline's 0.23 ms). Ours
+    get their patterns before any document and never lose them, so a ruler that has
+    them is checked once."""
     for _, pipe in nlp.pipeline:
         if isinstance(pipe, EntityRuler) and len(pipe) > 0:
             pipe._require_patterns = _has_patterns  # the instance's, not the class's

@@ -160,9 +160,9 @@ def run_prediction_graphs_directly() -> bool:
     Rasa runs the NLU parse and each policy prediction of every turn through
     `dask.get`, which orders, schedules and bookkeeps the dozen nodes each time:
     about 1 ms of a 17 ms turn (`python -m bench.turn_phases` with and without
-    `--dask`: a parse 6.7 -> 6.0 ms, a prediction 1.6 -> 1.4 ms). The nodes get the same inputs, each is called once, and the
-    result is what Rasa's `run` returns; an input named like a node is refused as
-    Rasa refuses it. Training graphs (lazy nodes, hooks that cache and fingerprint)
+    `--dask`: a parse 6.7 -> 6.0 ms, a prediction 1.6 -> 1.4 ms). The nodes get the
+    same inputs, each is called once, and the result is what Rasa's `run` returns;
+    an input named like a node is refused as Rasa refuses it. Training graphs (lazy nodes, hooks that cache and fingerprint)
     are left to dask."""
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
