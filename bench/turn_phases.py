@@ -117,10 +117,13 @@ def main() -> None:
         from rasa.core.processor import MessageProcessor
         from rasa.engine.runner.dask import DaskGraphRunner
         from rasa.utils.common import configure_logging_and_warnings
+        from rasa.utils.log_utils import configure_structlog
 
         import zh_nlu.components  # noqa: F401  (the speed-ups, as the server has them)
 
+        # as the server runs (its structured debug lines off too)
         configure_logging_and_warnings(logging.WARNING)
+        configure_structlog(logging.WARNING)
         if args.dask:
             DaskGraphRunner.run = DaskGraphRunner.run.__wrapped_original__
         times: dict[str, list[float]] = collections.defaultdict(list)

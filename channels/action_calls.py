@@ -10,6 +10,14 @@ closing is not reused. Should one still be found closed (the action server was
 restarted), the call is made once more on a new connection: the actions are
 functions of the tracker they are sent, so a repeated call changes nothing.
 
+The tracker a call carries holds the events of the current turn only: from the
+latest user message on (`current_turn`). Rasa sends every event of the session (30 KB
+after five turns: each message's parse with its intent ranking), which the Rasa
+server serialises and the action server parses on every call, while the actions read
+the slots, the latest message (sent apart from the events) and the slot events after
+it (a form's candidates, `slots_to_validate`). `tracker_events: session` in the
+endpoint's settings sends them all again.
+
 Installed when the server has started (`keep_action_connections`, a listener of the
 REST channel's blueprint), on the agent the model was loaded into."""
 
@@ -27,6 +35,33 @@ logger = logging.getLogger(__name__)
 
 # under the action server's keep-alive (Sanic's default KEEP_ALIVE_TIMEOUT is 5 s)
 KEEP_SECONDS = 4.0
+
+
+# endpoints.yml, action_endpoint: `tracker_events: session` sends every event again
+EVENTS_SETTING = "tracker_events"
+CURRENT_TURN = "turn"
+WHOLE_SESSION = "session"
+
+
+def current_turn(body: Any) -> Any:
+    """An action call's body with its tracker's events from the latest user message
+    on (all of them when there is none yet); any other body as it is. The body Rasa
+    made is not changed: the call gets a shallow copy."""
+    tracker = body.get("tracker") if isinstance(body, dict) else None
+    events = tracker.get("events") if isinstance(tracker, dict) else None
+    if not isinstance(events, list):
+        return body
+    start = next(
+        (
+            index
+            for index in range(len(events) - 1, -1, -1)
+            if isinstance(events[index], dict) and events[index].get("event") == "user"
+        ),
+        0,
+    )
+    if start == 0:
+        return body
+    return {**body, "tracker": {**tracker, "events": events[start:]}}
 
 
 class _Borrowed:
@@ -84,8 +119,11 @@ class KeptActionEndpoint(EndpointConfig):
         return _Borrowed(self._session)
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
-        """Rasa's request; once more on a new connection when a kept one turns out
-        to be closed."""
+        """Rasa's request, an action call's events cut to the current turn (unless
+        `tracker_events: session`); once more on a new connection when a kept one
+        turns out to be closed."""
+        if self.kwargs.get(EVENTS_SETTING, CURRENT_TURN) != WHOLE_SESSION:
+            kwargs["json"] = current_turn(kwargs.get("json"))
         try:
             return await super().request(*args, **dict(kwargs))
         except aiohttp.ServerDisconnectedError:

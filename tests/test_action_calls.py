@@ -11,7 +11,11 @@ from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
 from bench.processes import free_port
-from channels.action_calls import KeptActionEndpoint, keep_action_connections
+from channels.action_calls import (
+    KeptActionEndpoint,
+    current_turn,
+    keep_action_connections,
+)
 
 
 class ActionServer:
@@ -23,8 +27,12 @@ class ActionServer:
 
     async def start(self):
         async def webhook(request):
+            body = await request.json()
             return web.json_response(
-                {"peer": list(request.transport.get_extra_info("peername"))}
+                {
+                    "peer": list(request.transport.get_extra_info("peername")),
+                    "events": body.get("tracker", {}).get("events"),
+                }
             )
 
         app = web.Application()
@@ -140,3 +148,74 @@ def test_a_kept_connection_closed_without_an_answer_is_called_again_on_a_new_one
 
     assert run(go()) == [{"events": []}, {"events": []}]
     assert len(connections) == 2
+
+
+SESSION = [
+    {"event": "action", "name": "action_session_start"},
+    {"event": "session_started"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "异地就医怎么备案", "parse_data": {"intent_ranking": []}},
+    {"event": "action", "name": "action_answer"},
+    {"event": "slot", "name": "topic", "value": "filing"},
+    {"event": "action", "name": "action_listen"},
+    {"event": "user", "text": "我在魔都住院", "parse_data": {"intent_ranking": []}},
+    {"event": "user_featurization", "use_text_for_featurization": False},
+    {"event": "active_loop", "name": "estimate_form"},
+    {"event": "slot", "name": "treatment_city", "value": "上海"},
+]
+
+
+def call(events, **extra):
+    tracker = {"sender_id": "s", "slots": {"topic": "filing"}, "events": events}
+    return {"next_action": "action_answer", "tracker": tracker, **extra}
+
+
+def test_a_call_carries_the_events_from_the_latest_user_message_on():
+    body = call(list(SESSION), domain={"x": 1})
+    sent = current_turn(body)
+    assert sent["tracker"]["events"] == SESSION[7:]
+    # the form's candidates (trailing slot events) and everything else are kept
+    assert sent["tracker"]["events"][-1]["name"] == "treatment_city"
+    assert sent["tracker"]["slots"] == {"topic": "filing"} and sent["domain"] == {
+        "x": 1
+    }
+    assert sent["next_action"] == "action_answer"
+    # Rasa's own body is left as it was
+    assert body["tracker"]["events"] == SESSION
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        call(SESSION[:3]),  # no user message yet: all of them
+        call(SESSION[3:5]),  # the user message is the first event
+        call("not a list"),
+        {"next_action": "x"},
+        None,
+        ["a", "list"],
+    ],
+)
+def test_anything_else_is_sent_as_it_is(body):
+    assert current_turn(body) is body
+
+
+def events_sent(settings):
+    async def go():
+        server = ActionServer(free_port())
+        await server.start()
+        url = f"http://127.0.0.1:{server.port}/webhook"
+        endpoint = KeptActionEndpoint.of(EndpointConfig(url, **settings))
+        answer = await endpoint.request(json=call(list(SESSION)), method="post")
+        await endpoint.close()
+        await server.stop()
+        return answer["events"]
+
+    return run(go())
+
+
+def test_the_action_server_receives_the_current_turn():
+    assert events_sent({}) == SESSION[7:]
+
+
+def test_tracker_events_session_sends_every_event():
+    assert events_sent({"tracker_events": "session"}) == SESSION

@@ -150,3 +150,35 @@ def test_checking_each_event_by_its_type_agrees_with_the_full_schema():
                 assert full, response
     assert len(by_type) == 23
     assert _valid_by_event({"events": samples[:10]}, rest, by_type)
+
+
+def test_a_domain_is_empty_exactly_when_rasa_says_so():
+    from rasa.shared.core.domain import Domain
+
+    original = Domain.is_empty.__wrapped_original__
+    loaded = Domain.load("domain.yml")
+    small = Domain.from_dict({"intents": ["greet"], "responses": {}})
+    for domain in (Domain.empty(), loaded, small, Domain.from_dict({})):
+        assert domain.is_empty() == original(domain)
+    assert Domain.empty().is_empty() and not loaded.is_empty()
+    assert is_patched(Domain, "is_empty")
+
+
+def test_every_event_type_resolves_to_rasas_class():
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+
+    original = Event.resolve_by_type.__wrapped_original__
+    names = {cls.type_name for cls in rasa.shared.utils.common.all_subclasses(Event)}
+    assert len(names) > 20
+    for name in sorted(names) * 2:  # the second time from what was remembered
+        assert Event.resolve_by_type(name) is original(name)
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such", SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no such")
+    event = Event.from_parameters(
+        {"event": "user", "text": "你好", "parse_data": {}, "timestamp": 1.0}
+    )
+    assert isinstance(event, UserUttered) and event.text == "你好"
+    assert is_patched(Event, "resolve_by_type")

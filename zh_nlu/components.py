@@ -43,9 +43,15 @@ from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.diet import predict_intents_in_numpy
 from zh_nlu.hospitals import hospital_files
+from zh_nlu.rule_policy import (
+    check_rules_within_their_length,
+    reuse_states_within_a_prediction,
+)
 from zh_nlu.speedups import (
     cache_action_response_validator,
     cache_minimal_graph_schema,
+    compare_with_one_empty_domain,
+    resolve_event_types_once,
     run_prediction_graphs_directly,
 )
 from zh_nlu.unknown_places import unknown_places
@@ -59,6 +65,10 @@ cache_action_response_validator()
 cache_minimal_graph_schema()
 run_prediction_graphs_directly()
 predict_intents_in_numpy()
+reuse_states_within_a_prediction()
+check_rules_within_their_length()
+compare_with_one_empty_domain()
+resolve_event_types_once()
 
 # "备案了吗" asks, it does not state that one has filed.
 _QUESTION_AFTER = "吗么嘛没"
