@@ -12,9 +12,12 @@ once with the text of the latest message and once with its intent, and each time
   further back than the rule is long, `_is_rule_applicable` returns True at once.
 
 Here the states are made once per `_predict` and each pass gets its own copy (the
-passes edit the latest user state in place), and the keys are checked against the
-last N states only, N the length of the longest rule in that lookup: the same keys
-survive. In `python -m bench.turn_phases` a prediction took ~1.1 ms of this.
+passes edit the latest user state in place). The keys are checked against the last N
+states only, N the length of the longest rule in that lookup, and only the keys whose
+last state names nothing, or the action and intent the conversation's last state
+names, are checked at all (a rule naming another fails there): the same keys
+survive. A first prediction on the trained policy, five turns into a conversation:
+1.2 ms with Rasa's methods, 0.46 ms with these (timed alternately in one process).
 """
 
 from __future__ import annotations
@@ -70,14 +73,16 @@ def _by_last_state(keys: frozenset[str]) -> dict[tuple[Any, Any], frozenset[str]
     return {said: frozenset(group) for said, group in groups.items()}
 
 
-def _candidates(lookup: dict[str, str], states: list[Any]) -> dict[str, str]:
+def _candidates(
+    lookup: dict[str, str], keys: frozenset[str], states: list[Any]
+) -> dict[str, str]:
     """The rules that can match the conversation's last state. A rule whose last
     state names an action or an intent other than the conversation's last state
     fails `_does_rule_match_state` there (a value set in the rule that differs):
     only the groups naming nothing or the same are kept."""
     if not states or not states[-1].get("prev_action"):
         return lookup  # a conversation's start: rules starting one match on less
-    groups = _by_last_state(frozenset(lookup))
+    groups = _by_last_state(keys)
     action, intent = _said(states[-1])
     kept: set[str] = set()
     for said in {(None, None), (action, None), (None, intent), (action, intent)}:
@@ -136,7 +141,8 @@ def reuse_states_within_a_prediction() -> bool:
 
 
 def check_rules_within_their_length() -> bool:
-    """Make RulePolicy check rule keys against as many states as the longest rule."""
+    """Make RulePolicy check only the rule keys that can match the last state, and
+    against as many states as the longest rule has."""
     from rasa.core.policies.rule_policy import RulePolicy
 
     if is_patched(RulePolicy, "_get_possible_keys"):
@@ -144,9 +150,10 @@ def check_rules_within_their_length() -> bool:
     original = RulePolicy._get_possible_keys
 
     def _get_possible_keys(self: Any, lookup: dict[str, str], states: Any) -> Any:
-        longest = _longest(frozenset(lookup))
+        keys = frozenset(lookup)
+        longest = _longest(keys)
         window = states[-longest:] if longest else states
-        return original(self, _candidates(lookup, window), window)
+        return original(self, _candidates(lookup, keys, window), window)
 
     return install_patch(
         RulePolicy,
