@@ -161,10 +161,21 @@ class SQLTrackerStore(RasaSQLTrackerStore):
                     events = self._additional_events(session, tracker)
             rows = [self._row(sender_id, event) for event in events]
             if rows:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-                mark = self._mark(session, sender_id)  # ours: the lock is held
+                mark = self._insert(session, sender_id, rows)
             session.commit()
         self._hold(tracker, mark)
+
+    def _insert(self, session: Any, sender_id: str, rows: list[dict[str, Any]]) -> int:
+        """Write the rows (one statement); the conversation's highest event id then,
+        which is the highest written: the turn holds the conversation's lock. On
+        PostgreSQL the insert returns the ids it wrote, one round trip fewer than
+        asking for them; SQLAlchemy 1.4 returns none from SQLite."""
+        table = self.SQLEvent.__table__
+        if self.engine.dialect.name == "postgresql":
+            written = session.execute(table.insert().values(rows).returning(table.c.id))
+            return max(written.scalars().all())
+        session.execute(table.insert(), rows)
+        return self._mark(session, sender_id)
 
     def _mark(self, session: Any, sender_id: str) -> int:
         """The conversation's highest event id (0 for none): it grows with every
@@ -203,8 +214,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         id written."""
         with self.session_scope() as session:
             rows = [self._row(sender_id, event) for event in events]
-            session.execute(self.SQLEvent.__table__.insert(), rows)
-            mark = self._mark(session, sender_id)
+            mark = self._insert(session, sender_id, rows)
             session.commit()
             return mark
 

@@ -1,0 +1,106 @@
+"""The tracker store on a real PostgreSQL server (as each replica of the scale-out
+setup has it): the held tracker is handed out again after saves, what another
+replica wrote is read, every event is stored once, and a save asks for no highest
+id after its insert (the insert returns the ids it wrote)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from bench.cluster import postgres_server
+from stores.tracker_store import SQLTrackerStore
+from tests.test_held_trackers import run, say
+
+DOMAIN = Domain.load("domain.yml")
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as server:
+        yield server
+
+
+def store(postgres, held=256):
+    return SQLTrackerStore(
+        domain=DOMAIN,
+        dialect="postgresql",
+        host=postgres.host,
+        port=postgres.port,
+        db=postgres.database,
+        username=postgres.user,
+        password=postgres.password,
+        max_session_events=0,
+        held_conversations=held,
+    )
+
+
+class Statements:
+    """The statements a store sends, as text."""
+
+    def __init__(self, tracker_store):
+        self.seen: list[str] = []
+        sa.event.listen(tracker_store.engine, "before_cursor_execute", self.note)
+
+    def note(self, _conn, _cursor, statement, *_args):
+        self.seen.append(" ".join(statement.split()))
+
+    def asking_highest_id(self):
+        return [s for s in self.seen if s.startswith("SELECT max(events.id)")]
+
+
+def events_of(tracker):
+    return [e.as_dict() for e in tracker.events]
+
+
+def test_held_trackers_and_saves_on_postgresql(postgres):
+    sender = f"pg-{uuid.uuid4().hex[:8]}"
+    one, other = store(postgres), store(postgres)
+    statements = Statements(one)
+    saved = run(one.get_or_create_tracker(sender))
+    run(one.save(say(saved, 0)))
+    for number in range(1, 4):
+        tracker = run(one.retrieve(sender))
+        assert tracker is saved  # held: the mark it kept is the table's
+        statements.seen.clear()
+        run(one.save(say(tracker, number)))
+        # the insert returns its ids: the save asks for no highest id
+        (insert,) = [s for s in statements.seen if s.startswith("INSERT")]
+        assert "RETURNING events.id" in insert
+        assert statements.asking_highest_id() == []
+
+    theirs = run(other.retrieve(sender))
+    assert events_of(theirs) == events_of(saved)
+    run(other.save(say(theirs, 4)))
+    mine = run(one.retrieve(sender))
+    assert mine is not saved and events_of(mine) == events_of(theirs)
+    run(one.save(say(mine, 5)))
+    fresh = run(store(postgres, held=0).retrieve(sender))
+    texts = [e.text for e in fresh.events if e.type_name == "user"]
+    assert texts == [f"问题{n}" for n in range(6)]  # each once, none lost
+    assert fresh.get_slot("region_insured") == "300005"
+
+
+def test_a_new_session_is_written_with_its_ids_returned(postgres):
+    sender = f"pg-long-{uuid.uuid4().hex[:8]}"
+    tracker_store = store(postgres)
+    tracker_store.max_session_events = 12
+    tracker = run(tracker_store.get_or_create_tracker(sender))
+    for number in range(4):
+        run(tracker_store.save(say(tracker, number)))
+        tracker = run(tracker_store.retrieve(sender))
+    # the session rolled over (carried events appended) and is still held afresh
+    assert len(tracker.events) < 4 * 5
+    assert run(tracker_store.retrieve(sender)) is tracker
+    tracker.update(UserUttered("再问", {"name": "ask_card_elsewhere"}), DOMAIN)
+    for event in (SlotSet("region_insured", "110000"), ActionExecuted("action_answer")):
+        tracker.update(event, DOMAIN)
+    tracker.update(BotUttered("再答"), DOMAIN)
+    run(tracker_store.save(tracker))
+    assert run(tracker_store.retrieve(sender)) is tracker
+    again = run(store(postgres, held=0).retrieve(sender))
+    assert events_of(again) == events_of(tracker)
