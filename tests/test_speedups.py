@@ -2,6 +2,7 @@
 same verdicts and errors as Rasa's own check, with the schema prepared once."""
 
 import copy
+import inspect
 
 import jsonschema
 import pytest
@@ -182,3 +183,6 @@ def test_every_event_type_resolves_to_rasas_class():
     )
     assert isinstance(event, UserUttered) and event.text == "你好"
     assert is_patched(Event, "resolve_by_type")
+    # still a static method, as Rasa's: callable on an event too
+    assert isinstance(inspect.getattr_static(Event, "resolve_by_type"), staticmethod)
+    assert event.resolve_by_type("slot") is SlotSet

@@ -59,8 +59,9 @@ from zh_nlu.unknown_places import unknown_places
 logger = logging.getLogger(__name__)
 
 # The Rasa server imports this module when it loads the model, whatever channels and
-# endpoints it runs with: the one module of ours it always imports. Outside the classes, so that the components' fingerprints
-# (their source) and the trained model stay as they are; see zh_nlu/speedups.py.
+# endpoints it runs with: the one module of ours it always imports. Outside the
+# classes: the patches change no component's configuration and no trained model;
+# see zh_nlu/speedups.py and zh_nlu/rule_policy.py.
 cache_action_response_validator()
 cache_minimal_graph_schema()
 run_prediction_graphs_directly()

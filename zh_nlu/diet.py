@@ -15,8 +15,8 @@ second, the Rasa server's CPU per turn 18-22 -> 15-16 ms.
 does (the scores agree to 2e-5: `tests/test_diet_forward.py` on a small trained
 model, `tests/e2e/test_diet_model.py` on the trained model, the 473 real questions
 and the 354 held-out phrasings). It handles the architecture `config.yml` trains
-(sparse features only, bidirectional transformer without relative attention, no hidden layers, inner
-similarity, softmax confidences); for any other, and whenever Rasa asks for
+(sparse features only, bidirectional transformer without relative attention, no
+hidden layers, inner similarity, softmax confidences); for any other, and whenever Rasa asks for
 diagnostic data (`rasa test`), the patched `DIETClassifier._predict` lets Rasa's own
 TensorFlow path predict. Training, persisting and loading are Rasa's.
 """

@@ -22,6 +22,8 @@ endpoints it runs with. It changes nothing that training produces.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 from typing import Any
 
@@ -36,14 +38,15 @@ def is_patched(owner: Any, name: str) -> bool:
 
 
 def install_patch(owner: Any, name: str, replacement: Any, done: str) -> bool:
-    """Put `replacement` in place of `owner.name`, keeping the original's docstring
-    and the original itself (`__wrapped_original__`, which the tests compare with);
-    True, for the patch functions to return."""
+    """Put `replacement` in place of `owner.name` (a static method stays one),
+    keeping the original's docstring and the original itself (`__wrapped_original__`,
+    which the tests compare with); True, for the patch functions to return."""
     original = getattr(owner, name)
     replacement.__doc__ = original.__doc__
     replacement.__wrapped_original__ = original
     setattr(replacement, _MARK, True)
-    setattr(owner, name, replacement)
+    static = isinstance(inspect.getattr_static(owner, name), staticmethod)
+    setattr(owner, name, staticmethod(replacement) if static else replacement)
     logger.debug(done)
     return True
 
@@ -163,8 +166,8 @@ def run_prediction_graphs_directly() -> bool:
     about 1 ms of a 17 ms turn (`python -m bench.turn_phases` with and without
     `--dask`: a parse 6.7 -> 6.0 ms, a prediction 1.6 -> 1.4 ms). The nodes get the
     same inputs, each is called once, and the result is what Rasa's `run` returns;
-    an input named like a node is refused as Rasa refuses it. Training graphs (lazy nodes, hooks that cache and fingerprint)
-    are left to dask."""
+    an input named like a node is refused as Rasa refuses it. Training graphs (lazy
+    nodes, hooks that cache and fingerprint) are left to dask."""
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
@@ -224,12 +227,10 @@ def compare_with_one_empty_domain() -> bool:
 
     if is_patched(Domain, "is_empty"):
         return False
-    empty: list[dict[str, Any]] = []
+    empty = functools.cache(lambda: Domain.empty().as_dict())
 
     def is_empty(self: Any) -> bool:
-        if not empty:
-            empty.append(Domain.empty().as_dict())
-        return self.as_dict() == empty[0]
+        return self.as_dict() == empty()
 
     return install_patch(
         Domain, "is_empty", is_empty, "Domains are compared with one empty domain."
@@ -260,8 +261,6 @@ def resolve_event_types_once() -> bool:
                 resolved[type_name] = found
         return found
 
-    install_patch(Event, "resolve_by_type", resolve_by_type, "")
-    # a static method, as Rasa's (the patch marks stay on the function)
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
-    logger.debug("Event types are resolved once per name.")
-    return True
+    return install_patch(
+        Event, "resolve_by_type", resolve_by_type, "Event types resolved once a name."
+    )
