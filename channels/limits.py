@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -153,11 +154,20 @@ def make_limiter(
     return RedisLimiter(client, limit, window, fallback=local)
 
 
+@functools.lru_cache(maxsize=1024)
 def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address written in `text` (None for none); the latest 1,024 kept (every
+    request reads the peer's and the trusted proxies' addresses)."""
     try:
         return ipaddress.ip_address((text or "").strip().strip("[]"))
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=16)
+def _ips(texts: tuple[str, ...]) -> frozenset[Any]:
+    """The addresses written in `texts`, unreadable ones left out."""
+    return frozenset(ip for ip in (_ip(t) for t in texts) if ip)
 
 
 def client_address(
@@ -168,7 +178,7 @@ def client_address(
     """The client's address: the peer's, or, when the peer is a trusted proxy, the
     nearest untrusted address in its X-Forwarded-For (what a client writes there
     itself is never believed past the proxies we run)."""
-    trusted_ips = {ip for ip in (_ip(t) for t in trusted) if ip}
+    trusted_ips = _ips(tuple(trusted))
     current = _ip(peer)
     if current is None:
         return None

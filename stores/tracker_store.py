@@ -1,11 +1,15 @@
 """Rasa's SQL tracker store, made to survive a restart of its database server and to
 keep a turn's cost flat in a long conversation.
 
-Rasa 3.6 builds its SQLAlchemy engine without `pool_pre_ping`, so after PostgreSQL
-restarts, every pooled connection is dead and the next turns fail until the pool has
-been thrown away. This store is Rasa's own, with an engine that checks a connection
-before handing it out (and reconnects when it is stale); a SQLite file's connections
-are pooled instead of opened for every read and write.
+Rasa 3.6 builds its SQLAlchemy engine without any check of its connections, so after
+PostgreSQL restarts, every pooled connection is dead and the next turns fail until
+the pool has been thrown away. This store is Rasa's own, with an engine that checks
+a connection idle for over a second before handing it out (and reconnects when it is
+stale), and a turn's read and save that, should the server have gone away under
+them, go once more on a new connection (SQLAlchemy then renews the whole pool). A
+connection in steady use is not checked: checking each (`pool_pre_ping`) was a round
+trip before every read and save. A SQLite file's connections are pooled instead of
+opened for every read and write.
 
 Rasa reads, replays and featurizes every event of the latest session on every turn,
 so a conversation that goes on (one sender id, no pause of an hour) gets dearer with
@@ -38,6 +42,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +65,12 @@ logger = logging.getLogger(__name__)
 
 MAX_SESSION_EVENTS = 120
 HELD_CONVERSATIONS = 256
-CARRIED = "carried"  # metadata of a reply copied into a new session
+# the columns of an event's row that a save writes (the id is the table's)
+_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+CARRIED = "carried"
+# a database server's connection idle this long is checked before use
+PING_AFTER_IDLE_SECONDS = 1.0
+_LAST_USED = "assistant_last_used"  # metadata of a reply copied into a new session
 
 
 @dataclass
@@ -92,40 +102,39 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         self._mark_query = sa.select(sa.func.max(self.SQLEvent.id)).where(
             self.SQLEvent.sender_id == sa.bindparam("sender")
         )
+        table = self.SQLEvent.__table__
+        self._insert_returning = table.insert().returning(table.c.id)
         url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(url, **_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self._sqlite_insert = str(
+                table.insert().compile(
+                    dialect=self.engine.dialect, column_keys=list(_COLUMNS)
+                )
+            )
+        else:
+            sa.event.listen(self.engine, "checkout", _ping_if_idle)
+            sa.event.listen(self.engine, "checkin", _note_checkin)
         self.sessionmaker = sessionmaker(bind=self.engine)
-        logger.debug("Tracker store on %r with pre-ping.", self.engine.url)
+        logger.debug("Tracker store on %r, idle connections checked.", self.engine.url)
 
     async def peek(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session as stored, never started afresh: for readers outside
         a turn (the guard reading the buttons offered), which hold no lock."""
-        return await super().retrieve(sender_id)
+        try:
+            return await super().retrieve(sender_id)
+        except sa.exc.DBAPIError as error:
+            _raise_unless_disconnected(error)
+            return await super().retrieve(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, started afresh first when it has grown too long (a
         turn reads it under the conversation's lock; readers outside a turn use
         `peek`). The tracker held from this process's last read or save is handed
         out again when nothing has been written to the conversation since."""
-        with self.session_scope() as session:
-            mark = self._mark(session, sender_id)
-            held = self._held.get(sender_id)
-            if (
-                held is not None
-                and held.mark == mark
-                and held.stored == len(held.tracker.events)
-            ):
-                self._held.move_to_end(sender_id)
-                tracker: DialogueStateTracker | None = held.tracker
-            else:
-                self._held.pop(sender_id, None)
-                rows = (
-                    self._event_query(session, sender_id, False).all() if mark else []
-                )
-                tracker = self._tracker_of(sender_id, rows)
+        tracker, mark = _once_more_if_disconnected(lambda: self._read(sender_id))
         if tracker is None:
             return None
         if self.too_long(tracker):
@@ -142,11 +151,33 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         self._hold(tracker, mark)
         return tracker
 
+    def _read(self, sender_id: str) -> tuple[DialogueStateTracker | None, int]:
+        """The held tracker if the table has nothing newer, else the session read;
+        and the conversation's highest event id."""
+        with self.session_scope() as session:
+            mark = self._mark(session, sender_id)
+            held = self._held.get(sender_id)
+            if (
+                held is not None
+                and held.mark == mark
+                and held.stored == len(held.tracker.events)
+            ):
+                self._held.move_to_end(sender_id)
+                return held.tracker, mark
+            self._held.pop(sender_id, None)
+            rows = self._event_query(session, sender_id, False).all() if mark else []
+            return self._tracker_of(sender_id, rows), mark
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events the table lacks, as Rasa's save; without counting the
         stored ones when the tracker is the one this turn read (held: the turn holds
         the conversation's lock, so what it added is what the table lacks)."""
         await self.stream_events(tracker)
+        mark = _once_more_if_disconnected(lambda: self._write(tracker))
+        self._hold(tracker, mark)
+
+    def _write(self, tracker: DialogueStateTracker) -> int:
+        """Store the events the table lacks; the conversation's highest id then."""
         sender_id = tracker.sender_id
         with self.session_scope() as session:
             held = self._held.get(sender_id)
@@ -163,18 +194,36 @@ class SQLTrackerStore(RasaSQLTrackerStore):
             if rows:
                 mark = self._insert(session, sender_id, rows)
             session.commit()
-        self._hold(tracker, mark)
+            return mark
 
     def _insert(self, session: Any, sender_id: str, rows: list[dict[str, Any]]) -> int:
-        """Write the rows (one statement); the conversation's highest event id then,
-        which is the highest written: the turn holds the conversation's lock. On
-        PostgreSQL the insert returns the ids it wrote, one round trip fewer than
-        asking for them; SQLAlchemy 1.4 returns none from SQLite."""
-        table = self.SQLEvent.__table__
-        if self.engine.dialect.name == "postgresql":
-            written = session.execute(table.insert().values(rows).returning(table.c.id))
+        """Write the rows; the conversation's highest event id then, which is the
+        highest written: the turn holds the conversation's lock. The insert itself
+        says it, one round trip fewer than asking for it: on PostgreSQL it returns
+        the ids it wrote; on SQLite the connection's last inserted row id is the
+        highest it wrote (SQLAlchemy 1.4 has no RETURNING for SQLite); anything
+        else asks."""
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            # one statement compiled once (psycopg2's execute_values sends the rows)
+            written = session.execute(self._insert_returning, rows)
             return max(written.scalars().all())
-        session.execute(table.insert(), rows)
+        if dialect == "sqlite":
+            # SQLite's own executemany and last row id (SQLAlchemy compiling a
+            # multi-row insert, or asking for the highest id, cost 2-5 times as much)
+            cursor = session.connection().connection.cursor()
+            try:
+                cursor.executemany(
+                    self._sqlite_insert,
+                    [tuple(row[c] for c in _COLUMNS) for row in rows],
+                )
+                last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+            finally:
+                cursor.close()
+            if last:
+                return int(last)
+        else:
+            session.execute(self.SQLEvent.__table__.insert(), rows)
         return self._mark(session, sender_id)
 
     def _mark(self, session: Any, sender_id: str) -> int:
@@ -212,11 +261,15 @@ class SQLTrackerStore(RasaSQLTrackerStore):
     def _append(self, sender_id: str, events: list[Event]) -> int:
         """Store events after the conversation's own, as save() does; the highest
         id written."""
-        with self.session_scope() as session:
-            rows = [self._row(sender_id, event) for event in events]
-            mark = self._insert(session, sender_id, rows)
-            session.commit()
-            return mark
+        rows = [self._row(sender_id, event) for event in events]
+
+        def write() -> int:
+            with self.session_scope() as session:
+                mark = self._insert(session, sender_id, rows)
+                session.commit()
+                return mark
+
+        return _once_more_if_disconnected(write)
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -245,13 +298,48 @@ def peek(store: Any, sender_id: str) -> Any:
     return reader(sender_id)
 
 
+def _once_more_if_disconnected(work: Callable[[], Any]) -> Any:
+    """`work()`, once more if the database server went away under it (SQLAlchemy has
+    then thrown the pool's connections away, so the second try connects anew)."""
+    try:
+        return work()
+    except sa.exc.DBAPIError as error:
+        _raise_unless_disconnected(error)
+        return work()
+
+
+def _raise_unless_disconnected(error: sa.exc.DBAPIError) -> None:
+    if not error.connection_invalidated:
+        raise error
+    logger.info("The database connection was lost; trying again on a new one")
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_LAST_USED] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Check a connection that has been idle for a while (a database restart is
+    likeliest to have cut it) before it is handed out; the pool connects anew if it
+    is dead. One in steady use goes unchecked: should it be dead, the turn's read or
+    save goes once more."""
+    if time.monotonic() - record.info.get(_LAST_USED, 0.0) < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as error:
+        raise sa.exc.DisconnectionError(str(error)) from error
+
+
 def _engine_kwargs(url: Any) -> dict[str, Any]:
-    """A database server's connections are checked before use (pre-ping); a SQLite
+    """A database server's connections are checked when idle (_ping_if_idle); a SQLite
     file's are kept open in a pool (SQLAlchemy 1.4 opens and closes one for every
     read and write of a file: about a tenth of a turn's time), shared by the event
     loop's thread and any other (SQLite serialises them itself)."""
     if url.get_backend_name() != "sqlite":
-        return {"pool_pre_ping": True, **create_engine_kwargs(url)}
+        return create_engine_kwargs(url)
     if url.database in (None, "", ":memory:"):
         return {}  # one database per connection: SQLAlchemy's own pool
     return {

@@ -115,3 +115,39 @@ def test_only_the_latest_conversations_are_held(tmp_path):
     run(nothing_held.retrieve("a"))
     run(nothing_held.retrieve("a"))
     assert reads.count == 2
+
+
+def highest_ids(path):
+    """Each conversation's highest event id in the table."""
+    engine = sa.create_engine(f"sqlite:///{path / 't.db'}")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT sender_id, max(id) FROM events GROUP BY sender_id")
+        )
+        return dict(rows.all())
+
+
+def test_a_save_on_sqlite_asks_for_no_highest_id_yet_holds_the_tables(tmp_path):
+    """The insert's last row id is the mark: no `SELECT max(id)` in a save, and the
+    mark held is the table's own, also when another conversation wrote between and
+    when a save writes many rows."""
+    tracker_store, other = store(tmp_path), store(tmp_path)
+    statements = []
+    sa.event.listen(
+        tracker_store.engine,
+        "before_cursor_execute",
+        lambda _c, _k, statement, *_a: statements.append(" ".join(statement.split())),
+    )
+    saved = new_conversation(tracker_store, "a")
+    new_conversation(other, "b")
+    tracker = run(tracker_store.retrieve("a"))
+    statements.clear()
+    run(tracker_store.save(say(tracker, 1)))
+    assert [s for s in statements if s.startswith("SELECT max")] == []
+    for number in range(2, 70):  # 340 events
+        say(tracker, number)
+    run(tracker_store.save(tracker))
+    highest = highest_ids(tmp_path)
+    assert tracker_store._held["a"].mark == highest["a"] > highest["b"]
+    assert run(tracker_store.retrieve("a")) is saved  # the mark matched
+    assert stored(tmp_path, "a") == [e.as_dict() for e in saved.events]

@@ -122,7 +122,7 @@ def test_checking_each_event_by_its_type_agrees_with_the_full_schema():
     from zh_nlu.speedups import _by_event, _valid_by_event
 
     schema = RemoteAction.action_response_format_spec()
-    rest, by_type = _by_event(schema, validator_for(schema))
+    rest, by_type = _by_event(schema)
     made = [
         events.SlotSet("topic", "card"),
         events.FollowupAction("action_listen"),
@@ -141,6 +141,15 @@ def test_checking_each_event_by_its_type_agrees_with_the_full_schema():
         {"event": "slot", "name": 3, "value": 1},
         {"event": "nothing"},
         {"event": "followup", "timestamp": "now"},
+        {"event": "followup", "name": "x", "timestamp": True},
+        {"event": "slot", "name": "topic", "value": None, "timestamp": 1.0},
+        {"event": "slot", "name": None, "value": "card"},
+        {"event": "user", "text": "好", "parse_data": {"intent": {"name": 3}}},
+        {"event": "user", "text": "好", "parse_data": {"entities": [{"start": "0"}]}},
+        {"event": "user", "text": "好", "parse_data": {"entities": "none"}},
+        {"event": "bot", "text": 5},
+        {"event": "active_loop", "name": ["estimate_form"]},
+        {"event": "reset_slots", "timestamp": None, "extra": {"anything": 1}},
         {"name": "topic"},
         "slot",
     ]

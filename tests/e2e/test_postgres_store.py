@@ -104,3 +104,43 @@ def test_a_new_session_is_written_with_its_ids_returned(postgres):
     assert run(tracker_store.retrieve(sender)) is tracker
     again = run(store(postgres, held=0).retrieve(sender))
     assert events_of(again) == events_of(tracker)
+
+
+def test_connections_in_use_go_unchecked_and_a_restart_under_them_is_survived(
+    postgres, monkeypatch, caplog
+):
+    """A connection in steady use is handed out without a check (no `SELECT 1`
+    before each read and save); when the server restarts under it, the turn's read
+    and save go once more on a new connection instead of failing."""
+    import stores.tracker_store as module
+
+    sender = f"pg-restart-{uuid.uuid4().hex[:8]}"
+    tracker_store = store(postgres)
+    statements = Statements(tracker_store)
+    tracker = run(tracker_store.get_or_create_tracker(sender))
+    run(tracker_store.save(say(tracker, 0)))
+    statements.seen.clear()
+    for number in range(1, 3):
+        tracker = run(tracker_store.retrieve(sender))
+        run(tracker_store.save(say(tracker, number)))
+    assert "SELECT 1" not in statements.seen
+
+    caplog.set_level("INFO", logger=module.__name__)
+    monkeypatch.setattr(module, "PING_AFTER_IDLE_SECONDS", 3600)  # never checked
+    postgres.restart()
+    tracker = run(tracker_store.retrieve(sender))  # the dead connection: once more
+    run(tracker_store.save(say(tracker, 3)))
+    postgres.restart()
+    tracker.update(UserUttered("重启后", {"name": "ask_card_elsewhere"}), DOMAIN)
+    run(tracker_store.save(tracker))  # a save on a dead connection: once more
+    fresh = run(store(postgres, held=0).retrieve(sender))
+    texts = [e.text for e in fresh.events if e.type_name == "user"]
+    assert texts == ["问题0", "问题1", "问题2", "问题3", "重启后"]
+    assert caplog.text.count("connection was lost") == 2
+
+    # an idle connection is checked and replaced: the read needs no second try
+    monkeypatch.setattr(module, "PING_AFTER_IDLE_SECONDS", 0)
+    caplog.clear()
+    postgres.restart()
+    assert run(tracker_store.retrieve(sender)) is tracker
+    assert "connection was lost" not in caplog.text
