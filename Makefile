@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export PYTHONDONTWRITEBYTECODE := 1
 
-TRAIN_INPUTS := config.yml domain.yml assistant/places.py assistant/vocabulary.py assistant/text.py $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard assistant/__init__.py assistant/facets.py assistant/places.py assistant/roles.py assistant/scope.py assistant/text.py assistant/vocabulary.py) $(shell find data zh_nlu policies/hospitals -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: help install lock lexicon train chat serve actions test lint unit validate \
         rasa-test e2e web browser services scale bench load kb-report clean

@@ -231,3 +231,21 @@ def test_place_like_names_that_are_no_place_are_reported(extractor, text, name):
 def test_ordinary_words_are_not_reported_as_unknown_places(extractor, text):
     assert values(extractor, text, "region_unknown") == []
     assert regions(extractor, text) == []
+
+
+def test_loading_the_model_builds_the_gazetteer_before_the_first_message(tmp_path):
+    """The server builds the gazetteer when it loads the model (then frozen with
+    it), not in the first message's turn."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from zh_nlu import components
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("entities")
+    DomainEntityExtractor(build_pipeline(), storage, resource).train(TrainingData())
+    components.default_gazetteer.cache_clear()
+    context = ExecutionContext(GraphSchema({}), "model")
+    DomainEntityExtractor.load({}, storage, resource, context)
+    assert components.default_gazetteer.cache_info().currsize == 1

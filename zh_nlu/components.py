@@ -5,7 +5,6 @@ spaCy pipeline, and a guard that keeps the estimate for messages that ask one.""
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from collections.abc import Callable
 from importlib import metadata
@@ -42,6 +41,7 @@ from assistant.text import normalized, question_focus, to_simplified
 from assistant.vocabulary import ENTITY_REGION_UNKNOWN, PLACE_COMPARED
 from zh_nlu import spacy_pipeline
 from zh_nlu.diet import predict_intents_in_numpy
+from zh_nlu.fingerprints import fingerprint_files, with_code
 from zh_nlu.hospitals import hospital_files
 from zh_nlu.rule_policy import (
     check_rules_within_their_length,
@@ -75,14 +75,6 @@ resolve_event_types_once()
 _QUESTION_AFTER = "吗么嘛没"
 
 
-def _fingerprint_files(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
@@ -112,8 +104,10 @@ class SimplifiedChinese(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the conversion, its typo table (or OpenCC, a required package)
         changes."""
-        return _fingerprint_files(
-            [Path(text_module.__file__), LEXICON_DIR / text_module.TYPOS_FILE]
+        return with_code(
+            fingerprint_files(
+                [Path(text_module.__file__), LEXICON_DIR / text_module.TYPOS_FILE]
+            )
         )
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -164,7 +158,7 @@ class DomainJiebaTokenizer(JiebaTokenizer):
         files = [Path(text_module.__file__)]
         if path:
             files += [p for p in Path(path).glob("*") if p.is_file()]
-        return _fingerprint_files(files)
+        return with_code(fingerprint_files(files))
 
     def tokenize(self, message: Message, attribute: str) -> list[Any]:
         """Jieba tokens without whitespace-only tokens; of a long text, those of its
@@ -212,7 +206,7 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Retrain when the lexicon, the hospital lists or the division data change."""
         files = [p for p in LEXICON_DIR.glob("*.yml") if p.is_file()]
         files += hospital_files()
-        return _fingerprint_files(files) + metadata.version("jionlp")
+        return with_code(fingerprint_files(files) + metadata.version("jionlp"))
 
     @classmethod
     def create(
@@ -241,6 +235,9 @@ class DomainEntityExtractor(GraphComponent, EntityExtractorMixin):
         except ValueError:
             logger.warning("No saved spaCy pipeline in the model; building it anew.")
             nlp = spacy_pipeline.build_pipeline()
+        # built now, with the model, not in the first message's turn (about 0.7 s),
+        # and so among the objects the server freezes once started
+        default_gazetteer()
         return cls(nlp, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
