@@ -9,7 +9,8 @@ stale), and a turn's read and save that, should the server have gone away under
 them, go once more on a new connection (SQLAlchemy then renews the whole pool). A
 connection in steady use is not checked: checking each (`pool_pre_ping`) was a round
 trip before every read and save. A SQLite file's connections are pooled instead of
-opened for every read and write.
+opened for every read and write. The engine and the statements of a turn (three
+round trips on PostgreSQL, outside transactions) are in stores/sql_events.py.
 
 Rasa reads, replays and featurizes every event of the latest session on every turn,
 so a conversation that goes on (one sender id, no pause of an hour) gets dearer with
@@ -42,13 +43,11 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore as RasaSQLTrackerStore
-from rasa.core.tracker_store import create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -61,16 +60,22 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm.session import sessionmaker
 
+from stores.sql_events import (
+    COLUMNS,
+    ROWS_IN_ONE_INSERT,
+    autocommit,
+    make_engine,
+    once_more_if_disconnected,
+    one_statement_writes,
+    raise_unless_disconnected,
+    statements,
+)
+
 logger = logging.getLogger(__name__)
 
 MAX_SESSION_EVENTS = 120
 HELD_CONVERSATIONS = 256
-# the columns of an event's row that a save writes (the id is the table's)
-_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
-CARRIED = "carried"
-# a database server's connection idle this long is checked before use
-PING_AFTER_IDLE_SECONDS = 1.0
-_LAST_USED = "assistant_last_used"  # metadata of a reply copied into a new session
+CARRIED = "carried"  # metadata of a reply copied into a new session
 
 
 @dataclass
@@ -99,25 +104,13 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         self.max_session_events = int(max_session_events or 0)
         self.held_conversations = int(held_conversations or 0)
         self._held: OrderedDict[str, _Held] = OrderedDict()
-        self._mark_query = sa.select(sa.func.max(self.SQLEvent.id)).where(
-            self.SQLEvent.sender_id == sa.bindparam("sender")
-        )
-        table = self.SQLEvent.__table__
-        self._insert_returning = table.insert().returning(table.c.id)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, **_engine_kwargs(url))
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            self._sqlite_insert = str(
-                table.insert().compile(
-                    dialect=self.engine.dialect, column_keys=list(_COLUMNS)
-                )
-            )
-        else:
-            sa.event.listen(self.engine, "checkout", _ping_if_idle)
-            sa.event.listen(self.engine, "checkin", _note_checkin)
+        self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        self._sql = statements(self.SQLEvent.__table__)
+        self._autocommit = autocommit(self.engine)
+        self._one_statement_writes = one_statement_writes(self.engine)
         logger.debug("Tracker store on %r, idle connections checked.", self.engine.url)
 
     async def peek(self, sender_id: str) -> DialogueStateTracker | None:
@@ -126,7 +119,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         try:
             return await super().retrieve(sender_id)
         except sa.exc.DBAPIError as error:
-            _raise_unless_disconnected(error)
+            raise_unless_disconnected(error)
             return await super().retrieve(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -134,7 +127,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         turn reads it under the conversation's lock; readers outside a turn use
         `peek`). The tracker held from this process's last read or save is handed
         out again when nothing has been written to the conversation since."""
-        tracker, mark = _once_more_if_disconnected(lambda: self._read(sender_id))
+        tracker, mark = once_more_if_disconnected(lambda: self._read(sender_id))
         if tracker is None:
             return None
         if self.too_long(tracker):
@@ -154,8 +147,8 @@ class SQLTrackerStore(RasaSQLTrackerStore):
     def _read(self, sender_id: str) -> tuple[DialogueStateTracker | None, int]:
         """The held tracker if the table has nothing newer, else the session read;
         and the conversation's highest event id."""
-        with self.session_scope() as session:
-            mark = self._mark(session, sender_id)
+        with self._autocommit.connect() as connection:
+            mark = self._mark(connection, sender_id)
             held = self._held.get(sender_id)
             if (
                 held is not None
@@ -165,7 +158,10 @@ class SQLTrackerStore(RasaSQLTrackerStore):
                 self._held.move_to_end(sender_id)
                 return held.tracker, mark
             self._held.pop(sender_id, None)
-            rows = self._event_query(session, sender_id, False).all() if mark else []
+            rows = []
+            if mark:
+                query = self._sql.session_rows
+                rows = connection.execute(query, {"sender": sender_id}).all()
             return self._tracker_of(sender_id, rows), mark
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -173,14 +169,24 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         stored ones when the tracker is the one this turn read (held: the turn holds
         the conversation's lock, so what it added is what the table lacks)."""
         await self.stream_events(tracker)
-        mark = _once_more_if_disconnected(lambda: self._write(tracker))
+        mark = once_more_if_disconnected(lambda: self._write(tracker))
         self._hold(tracker, mark)
 
     def _write(self, tracker: DialogueStateTracker) -> int:
         """Store the events the table lacks; the conversation's highest id then."""
         sender_id = tracker.sender_id
+        held = self._held.get(sender_id)
+        if self._one_statement_writes and held is not None and held.tracker is tracker:
+            rows = [
+                self._row(sender_id, e) for e in list(tracker.events)[held.stored :]
+            ]
+            if not rows:
+                return held.mark
+            if len(rows) <= ROWS_IN_ONE_INSERT:  # one statement: its own transaction
+                with self._autocommit.connect() as connection:
+                    written = connection.execute(self._sql.insert_returning, rows)
+                    return max(written.scalars().all())
         with self.session_scope() as session:
-            held = self._held.get(sender_id)
             if held is not None and held.tracker is tracker:
                 events: Any = list(tracker.events)[held.stored :]
                 mark = held.mark
@@ -206,7 +212,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         dialect = self.engine.dialect.name
         if dialect == "postgresql":
             # one statement compiled once (psycopg2's execute_values sends the rows)
-            written = session.execute(self._insert_returning, rows)
+            written = session.execute(self._sql.insert_returning, rows)
             return max(written.scalars().all())
         if dialect == "sqlite":
             # SQLite's own executemany and last row id (SQLAlchemy compiling a
@@ -214,8 +220,8 @@ class SQLTrackerStore(RasaSQLTrackerStore):
             cursor = session.connection().connection.cursor()
             try:
                 cursor.executemany(
-                    self._sqlite_insert,
-                    [tuple(row[c] for c in _COLUMNS) for row in rows],
+                    self._sql.sqlite_insert,
+                    [tuple(row[c] for c in COLUMNS) for row in rows],
                 )
                 last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
             finally:
@@ -229,7 +235,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
     def _mark(self, session: Any, sender_id: str) -> int:
         """The conversation's highest event id (0 for none): it grows with every
         event written by anyone."""
-        return session.execute(self._mark_query, {"sender": sender_id}).scalar() or 0
+        return session.execute(self._sql.mark, {"sender": sender_id}).scalar() or 0
 
     def _tracker_of(self, sender_id: str, rows: list[Any]) -> Any:
         """A tracker replayed from stored event rows (None for none)."""
@@ -269,7 +275,7 @@ class SQLTrackerStore(RasaSQLTrackerStore):
                 session.commit()
                 return mark
 
-        return _once_more_if_disconnected(write)
+        return once_more_if_disconnected(write)
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -296,67 +302,6 @@ def peek(store: Any, sender_id: str) -> Any:
         inner = inner._tracker_store
     reader = getattr(inner, "peek", None) or store.retrieve
     return reader(sender_id)
-
-
-def _once_more_if_disconnected(work: Callable[[], Any]) -> Any:
-    """`work()`, once more if the database server went away under it (SQLAlchemy has
-    then thrown the pool's connections away, so the second try connects anew)."""
-    try:
-        return work()
-    except sa.exc.DBAPIError as error:
-        _raise_unless_disconnected(error)
-        return work()
-
-
-def _raise_unless_disconnected(error: sa.exc.DBAPIError) -> None:
-    if not error.connection_invalidated:
-        raise error
-    logger.info("The database connection was lost; trying again on a new one")
-
-
-def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
-    record.info[_LAST_USED] = time.monotonic()
-
-
-def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Check a connection that has been idle for a while (a database restart is
-    likeliest to have cut it) before it is handed out; the pool connects anew if it
-    is dead. One in steady use goes unchecked: should it be dead, the turn's read or
-    save goes once more."""
-    if time.monotonic() - record.info.get(_LAST_USED, 0.0) < PING_AFTER_IDLE_SECONDS:
-        return
-    try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.close()
-    except Exception as error:
-        raise sa.exc.DisconnectionError(str(error)) from error
-
-
-def _engine_kwargs(url: Any) -> dict[str, Any]:
-    """A database server's connections are checked when idle (_ping_if_idle); a SQLite
-    file's are kept open in a pool (SQLAlchemy 1.4 opens and closes one for every
-    read and write of a file: about a tenth of a turn's time), shared by the event
-    loop's thread and any other (SQLite serialises them itself)."""
-    if url.get_backend_name() != "sqlite":
-        return create_engine_kwargs(url)
-    if url.database in (None, "", ":memory:"):
-        return {}  # one database per connection: SQLAlchemy's own pool
-    return {
-        "poolclass": sa.pool.QueuePool,
-        "pool_size": 4,
-        "connect_args": {"check_same_thread": False},
-    }
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """SQLite in write-ahead mode, synced at checkpoints: a turn's commit no longer
-    waits for the disk (a crash of the machine, not of the server, may lose the last
-    turns; PostgreSQL is the store for that)."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def rolled_events(tracker: DialogueStateTracker, slots: list[Any]) -> list[Event]:

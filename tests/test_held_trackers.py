@@ -151,3 +151,35 @@ def test_a_save_on_sqlite_asks_for_no_highest_id_yet_holds_the_tables(tmp_path):
     assert tracker_store._held["a"].mark == highest["a"] > highest["b"]
     assert run(tracker_store.retrieve("a")) is saved  # the mark matched
     assert stored(tmp_path, "a") == [e.as_dict() for e in saved.events]
+
+
+def assert_sessions_read_as_rasa_reads_them(tracker_store):
+    """The store's own query of the latest session gives the rows of Rasa's
+    `_event_query`, for conversations of none, one and two session starts."""
+    from rasa.shared.core.events import SessionStarted
+
+    read = []
+    for starts in range(3):
+        sender = f"sessions-{starts}-{id(tracker_store)}"
+        tracker = run(tracker_store.get_or_create_tracker(sender))
+        for number in range(3):
+            say(tracker, number)
+            if number < starts:
+                tracker.update(SessionStarted(), DOMAIN)
+                tracker.update(ActionExecuted("action_listen"), DOMAIN)
+        run(tracker_store.save(tracker))
+        with tracker_store.session_scope() as session:
+            rasas = [
+                row.data
+                for row in tracker_store._event_query(session, sender, False).all()
+            ]
+            ours = session.execute(
+                tracker_store._sql.session_rows, {"sender": sender}
+            ).scalars()
+            assert list(ours) == rasas
+        read.append(len(rasas))
+    assert read[0] > read[1] > read[2] > 0  # a later start, a shorter session
+
+
+def test_the_latest_session_is_read_as_rasa_reads_it(tmp_path):
+    assert_sessions_read_as_rasa_reads_them(store(tmp_path, held=0))

@@ -112,7 +112,7 @@ def test_connections_in_use_go_unchecked_and_a_restart_under_them_is_survived(
     """A connection in steady use is handed out without a check (no `SELECT 1`
     before each read and save); when the server restarts under it, the turn's read
     and save go once more on a new connection instead of failing."""
-    import stores.tracker_store as module
+    import stores.sql_events as module
 
     sender = f"pg-restart-{uuid.uuid4().hex[:8]}"
     tracker_store = store(postgres)
@@ -144,3 +144,33 @@ def test_connections_in_use_go_unchecked_and_a_restart_under_them_is_survived(
     postgres.restart()
     assert run(tracker_store.retrieve(sender)) is tracker
     assert "connection was lost" not in caplog.text
+
+
+def test_a_held_turn_is_two_statements_outside_a_transaction(postgres):
+    """The turn's read asks the highest id; its save is one INSERT ... RETURNING;
+    both on connections in autocommit (psycopg2 sends no BEGIN, SQLAlchemy no
+    COMMIT or ROLLBACK: two round trips fewer each)."""
+    sender = f"pg-turn-{uuid.uuid4().hex[:8]}"
+    tracker_store = store(postgres)
+    seen = []
+
+    def note(conn, _cursor, statement, *_args):
+        autocommit = conn.connection.dbapi_connection.autocommit
+        seen.append((" ".join(statement.split())[:30], autocommit))
+
+    sa.event.listen(tracker_store.engine, "before_cursor_execute", note)
+    tracker = run(tracker_store.get_or_create_tracker(sender))
+    run(tracker_store.save(say(tracker, 0)))
+    seen.clear()
+    tracker = run(tracker_store.retrieve(sender))
+    run(tracker_store.save(say(tracker, 1)))
+    assert seen == [
+        ("SELECT max(events.id) AS max_1", True),
+        ("INSERT INTO events (sender_id,", True),
+    ]
+
+
+def test_the_latest_session_is_read_as_rasa_reads_it(postgres):
+    from tests.test_held_trackers import assert_sessions_read_as_rasa_reads_them
+
+    assert_sessions_read_as_rasa_reads_them(store(postgres, held=0))

@@ -177,3 +177,16 @@ def test_a_postgresql_restart_mid_form_is_survived(cluster):
     state = tracker(cluster.replica_urls[0], user)
     assert state["slots"]["region_insured"] == "510100"  # 成都
     assert state["slots"]["insurance_scheme"] == "resident"
+
+
+def test_action_calls_through_nginx_are_kept_in_memory(cluster):
+    """A form's validation call (its body carries the domain: over nginx's default
+    16 KB buffer) is never buffered to a file by nginx: sent from a file, the body
+    went apart from the headers, and on a kept connection it waited 40 ms for a
+    delayed ACK."""
+    user = new_user()
+    assert "在哪里参保" in reply_text(say(cluster.url, user, "帮我算算能报多少"))
+    assert "职工医保，还是城乡居民医保" in reply_text(say(cluster.url, user, "成都"))
+    errors = (cluster.folder / "nginx" / "error.log").read_text(encoding="utf-8")
+    assert "buffered to a temporary file" not in errors
+    assert "keepalive" in (cluster.folder / "nginx" / "nginx.conf").read_text()
