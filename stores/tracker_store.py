@@ -176,48 +176,47 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         """Store the events the table lacks; the conversation's highest id then."""
         sender_id = tracker.sender_id
         held = self._held.get(sender_id)
-        if self._one_statement_writes and held is not None and held.tracker is tracker:
+        if held is not None and held.tracker is tracker:  # a turn's save
             rows = [
                 self._row(sender_id, e) for e in list(tracker.events)[held.stored :]
             ]
             if not rows:
                 return held.mark
-            if len(rows) <= ROWS_IN_ONE_INSERT:  # one statement: its own transaction
-                with self._autocommit.connect() as connection:
-                    written = connection.execute(self._sql.insert_returning, rows)
-                    return max(written.scalars().all())
+            if self._one_statement_writes and len(rows) <= ROWS_IN_ONE_INSERT:
+                with self._autocommit.connect() as connection:  # its own transaction
+                    return self._insert(connection, sender_id, rows)
+            with self.engine.begin() as connection:
+                return self._insert(connection, sender_id, rows)
         with self.session_scope() as session:
-            if held is not None and held.tracker is tracker:
-                events: Any = list(tracker.events)[held.stored :]
-                mark = held.mark
+            mark = self._mark(session, sender_id)
+            if not mark:  # a new conversation: nothing stored yet
+                events: Any = list(tracker.events)
             else:
-                mark = self._mark(session, sender_id)
-                if not mark:  # a new conversation: nothing stored yet
-                    events = list(tracker.events)
-                else:
-                    events = self._additional_events(session, tracker)
+                events = self._additional_events(session, tracker)
             rows = [self._row(sender_id, event) for event in events]
             if rows:
-                mark = self._insert(session, sender_id, rows)
+                mark = self._insert(session.connection(), sender_id, rows)
             session.commit()
             return mark
 
-    def _insert(self, session: Any, sender_id: str, rows: list[dict[str, Any]]) -> int:
-        """Write the rows; the conversation's highest event id then, which is the
-        highest written: the turn holds the conversation's lock. The insert itself
-        says it, one round trip fewer than asking for it: on PostgreSQL it returns
-        the ids it wrote; on SQLite the connection's last inserted row id is the
-        highest it wrote (SQLAlchemy 1.4 has no RETURNING for SQLite); anything
-        else asks."""
+    def _insert(
+        self, connection: Any, sender_id: str, rows: list[dict[str, Any]]
+    ) -> int:
+        """Write the rows (on a Core connection); the conversation's highest event id
+        then, which is the highest written: the turn holds the conversation's lock.
+        The insert itself says it, one round trip fewer than asking for it: on
+        PostgreSQL it returns the ids it wrote; on SQLite the connection's last
+        inserted row id is the highest it wrote (SQLAlchemy 1.4 has no RETURNING for
+        SQLite); anything else asks."""
         dialect = self.engine.dialect.name
         if dialect == "postgresql":
             # one statement compiled once (psycopg2's execute_values sends the rows)
-            written = session.execute(self._sql.insert_returning, rows)
+            written = connection.execute(self._sql.insert_returning, rows)
             return max(written.scalars().all())
         if dialect == "sqlite":
             # SQLite's own executemany and last row id (SQLAlchemy compiling a
             # multi-row insert, or asking for the highest id, cost 2-5 times as much)
-            cursor = session.connection().connection.cursor()
+            cursor = connection.connection.cursor()
             try:
                 cursor.executemany(
                     self._sql.sqlite_insert,
@@ -229,8 +228,8 @@ class SQLTrackerStore(RasaSQLTrackerStore):
             if last:
                 return int(last)
         else:
-            session.execute(self.SQLEvent.__table__.insert(), rows)
-        return self._mark(session, sender_id)
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
+        return self._mark(connection, sender_id)
 
     def _mark(self, session: Any, sender_id: str) -> int:
         """The conversation's highest event id (0 for none): it grows with every
@@ -270,10 +269,8 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         rows = [self._row(sender_id, event) for event in events]
 
         def write() -> int:
-            with self.session_scope() as session:
-                mark = self._insert(session, sender_id, rows)
-                session.commit()
-                return mark
+            with self.engine.begin() as connection:
+                return self._insert(connection, sender_id, rows)
 
         return once_more_if_disconnected(write)
 
