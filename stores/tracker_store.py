@@ -104,6 +104,8 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         self.max_session_events = int(max_session_events or 0)
         self.held_conversations = int(held_conversations or 0)
         self._held: OrderedDict[str, _Held] = OrderedDict()
+        # conversations this process found nothing stored for (latest last)
+        self._absent: OrderedDict[str, None] = OrderedDict()
         url = self.engine.url
         self.engine.dispose()
         self.engine = make_engine(url)
@@ -159,7 +161,10 @@ class SQLTrackerStore(RasaSQLTrackerStore):
                 return held.tracker, mark
             self._held.pop(sender_id, None)
             rows = []
-            if mark:
+            if not mark:
+                self._note_absent(sender_id)
+            else:
+                self._absent.pop(sender_id, None)
                 query = self._sql.session_rows
                 rows = connection.execute(query, {"sender": sender_id}).all()
             return self._tracker_of(sender_id, rows), mark
@@ -169,8 +174,31 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         stored ones when the tracker is the one this turn read (held: the turn holds
         the conversation's lock, so what it added is what the table lacks)."""
         await self.stream_events(tracker)
+        if self._just_created(tracker):
+            # Rasa saves a conversation it creates at once, with its one action_listen;
+            # held unwritten instead, it is written with the rest of the turn
+            self._hold(tracker, 0, stored=0)
+            return
         mark = once_more_if_disconnected(lambda: self._write(tracker))
         self._hold(tracker, mark)
+
+    def _note_absent(self, sender_id: str) -> None:
+        self._absent[sender_id] = None
+        self._absent.move_to_end(sender_id)
+        while len(self._absent) > max(self.held_conversations, 1):
+            self._absent.popitem(last=False)
+
+    def _just_created(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the tracker is one Rasa just created for a conversation this
+        process found nothing stored for (the turn holds the lock: nothing else was
+        stored since)."""
+        if tracker.sender_id not in self._absent:
+            return False
+        del self._absent[tracker.sender_id]
+        return self.held_conversations > 0 and all(
+            isinstance(e, ActionExecuted) and e.action_name == ACTION_LISTEN_NAME
+            for e in tracker.events
+        )
 
     def _write(self, tracker: DialogueStateTracker) -> int:
         """Store the events the table lacks; the conversation's highest id then."""
@@ -243,11 +271,15 @@ class SQLTrackerStore(RasaSQLTrackerStore):
         events = [json.loads(row.data) for row in rows]
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    def _hold(self, tracker: DialogueStateTracker, mark: int) -> None:
-        """Keep a tracker whose events are all stored, the oldest dropped."""
+    def _hold(
+        self, tracker: DialogueStateTracker, mark: int, stored: int | None = None
+    ) -> None:
+        """Keep a tracker whose first `stored` events (all unless said) are stored,
+        the oldest dropped."""
         if self.held_conversations <= 0:
             return
-        held = _Held(tracker, len(tracker.events), mark)
+        stored = len(tracker.events) if stored is None else stored
+        held = _Held(tracker, stored, mark)
         self._held[tracker.sender_id] = held
         self._held.move_to_end(tracker.sender_id)
         while len(self._held) > self.held_conversations:

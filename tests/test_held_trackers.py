@@ -183,3 +183,35 @@ def assert_sessions_read_as_rasa_reads_them(tracker_store):
 
 def test_the_latest_session_is_read_as_rasa_reads_it(tmp_path):
     assert_sessions_read_as_rasa_reads_them(store(tmp_path, held=0))
+
+
+def test_a_new_conversation_is_written_once_with_its_first_turn(tmp_path):
+    """Rasa saves a conversation it creates at once (its lone action_listen); the
+    store writes it with the rest of the first turn instead: one write, every event
+    stored once. A first turn that never saves leaves nothing behind."""
+    tracker_store = store(tmp_path)
+    writes = []
+    write = tracker_store._write
+    tracker_store._write = lambda tracker: writes.append(1) or write(tracker)
+    tracker = run(tracker_store.get_or_create_tracker("first"))
+    assert writes == [] and stored_or_none(tmp_path, "first") is None
+    run(tracker_store.save(say(tracker, 0)))
+    assert len(writes) == 1
+    assert stored(tmp_path, "first") == [e.as_dict() for e in tracker.events]
+    assert tracker.events[0].action_name == "action_listen"
+    assert run(tracker_store.retrieve("first")) is tracker
+
+    failed = run(tracker_store.get_or_create_tracker("failed"))
+    failed.update(UserUttered("没存下来", {"name": "greet"}), DOMAIN)
+    again = run(tracker_store.get_or_create_tracker("failed"))
+    assert again is not failed and len(again.events) == 1
+    assert stored_or_none(tmp_path, "failed") is None
+
+    nothing_held = store(tmp_path, held=0)
+    run(nothing_held.get_or_create_tracker("unheld"))
+    assert len(stored(tmp_path, "unheld")) == 1  # Rasa's own way: written at once
+
+
+def stored_or_none(path, sender):
+    tracker = run(store(path, held=0).retrieve(sender))
+    return None if tracker is None else tracker.events
