@@ -7,24 +7,12 @@ at a time."""
 import asyncio
 import json
 import random
-import tempfile
 import time
-from pathlib import Path
 
-import pytest
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore
 
-from bench.cluster import redis_server
 from stores.lock_store import RedisLockStore
-
-
-@pytest.fixture(scope="module")
-def redis():
-    server = redis_server(Path(tempfile.mkdtemp(prefix="assistant-redis-")))
-    server.start()
-    yield server
-    server.stop()
 
 
 def store(server):

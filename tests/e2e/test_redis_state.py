@@ -3,23 +3,11 @@ limit of each sender, WeChat's taken messages and numbered choices. Against a re
 Redis server (Debian's package), including one that goes away and comes back."""
 
 import asyncio
-import tempfile
-from pathlib import Path
 
-import pytest
 import redis.asyncio as redis_asyncio
 
-from bench.cluster import redis_server
 from channels.limits import RedisLimiter
 from channels.shared_state import RedisState
-
-
-@pytest.fixture()
-def redis():
-    server = redis_server(Path(tempfile.mkdtemp(prefix="assistant-redis-")))
-    server.start()
-    yield server
-    server.stop()
 
 
 def client_of(server):
