@@ -206,3 +206,69 @@ def test_rules_naming_no_action_or_no_intent_are_still_checked(last):
         assert policy._get_possible_keys(lookup, states) == original(
             policy, lookup, states
         )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_states_carried_from_prediction_to_prediction_are_rasas(trained, seed):
+    """After every event of a long made-up conversation (messages, actions, slots,
+    a form starting and stopping, messages undone, restarts), the carried states
+    are those Rasa makes afresh; and most of the time they were carried."""
+    from rasa.shared.core.events import Restarted, SessionStarted
+
+    _, domain = trained
+    draw = random.Random(seed)
+    tracker = DialogueStateTracker.from_events(
+        f"s{seed}", [ActionExecuted(ACTION_LISTEN_NAME)], slots=domain.slots
+    )
+    actions = ["action_answer", "estimate_form", "action_estimate", "utter_greet"]
+    carried = fresh = 0
+    for intent in conversation(domain, seed, turns=60):
+        roll = draw.random()
+        events = [UserUttered("话", intent={"name": intent, "confidence": 1.0})]
+        if roll < 0.1:
+            events.append(UserUtteranceReverted())
+        elif roll < 0.13:
+            events += [Restarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+        elif roll < 0.16:
+            events += [SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+        else:
+            action = draw.choice(actions)
+            events += [ActionExecuted(action), SlotSet("requested_slot", None)]
+            if action == "estimate_form":
+                events.insert(-1, ActiveLoop("estimate_form"))
+            events.append(ActionExecuted(ACTION_LISTEN_NAME))
+        for event in events:
+            before = rule_policy._seen.get(id(tracker))
+            tracker.update(event, domain)
+            assert rule_policy.conversation_states(tracker, domain) == (
+                tracker.past_states(domain)
+            )
+            after = rule_policy._seen[id(tracker)]
+            if before is not None and after.replayed is before.replayed:
+                carried += 1
+            else:
+                fresh += 1
+    assert carried > 4 * fresh > 0
+
+
+def test_states_are_made_afresh_when_the_applied_events_are_not_the_seen_ones(trained):
+    """A restart after a short session, then more events than that session had:
+    the events Rasa applies are as many as before, but not the same ones."""
+    from rasa.shared.core.events import Restarted
+
+    _, domain = trained
+    tracker = DialogueStateTracker.from_events(
+        "restart", [ActionExecuted(ACTION_LISTEN_NAME)], slots=domain.slots
+    )
+    tracker.update(UserUttered("话", intent={"name": "greet", "confidence": 1.0}))
+    assert rule_policy.conversation_states(tracker, domain) == tracker.past_states(
+        domain
+    )
+    tracker.update(Restarted())
+    for intent in ["ask_estimate", "inform", "cancel"]:
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        tracker.update(UserUttered("话", intent={"name": intent, "confidence": 1.0}))
+        tracker.update(SlotSet("requested_slot", None))
+    assert rule_policy.conversation_states(tracker, domain) == tracker.past_states(
+        domain
+    )
