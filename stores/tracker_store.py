@@ -46,7 +46,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore as RasaSQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -67,7 +66,6 @@ from stores.sql_events import (
     make_engine,
     once_more_if_disconnected,
     one_statement_writes,
-    raise_unless_disconnected,
     statements,
 )
 
@@ -117,12 +115,16 @@ class SQLTrackerStore(RasaSQLTrackerStore):
 
     async def peek(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session as stored, never started afresh: for readers outside
-        a turn (the guard reading the buttons offered), which hold no lock."""
-        try:
-            return await super().retrieve(sender_id)
-        except sa.exc.DBAPIError as error:
-            raise_unless_disconnected(error)
-            return await super().retrieve(sender_id)
+        a turn (the guard reading the buttons offered), which hold no lock. Read as
+        Rasa's `retrieve` reads it, with the store's own session query."""
+
+        def read() -> DialogueStateTracker | None:
+            with self._autocommit.connect() as connection:
+                query = self._sql.session_rows
+                rows = connection.execute(query, {"sender": sender_id}).all()
+            return self._tracker_of(sender_id, rows)
+
+        return once_more_if_disconnected(read)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, started afresh first when it has grown too long (a

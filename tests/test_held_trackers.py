@@ -155,7 +155,8 @@ def test_a_save_on_sqlite_asks_for_no_highest_id_yet_holds_the_tables(tmp_path):
 
 def assert_sessions_read_as_rasa_reads_them(tracker_store):
     """The store's own query of the latest session gives the rows of Rasa's
-    `_event_query`, for conversations of none, one and two session starts."""
+    `_event_query`, for conversations of none, one and two session starts, and a
+    read outside a turn (`peek`) the tracker Rasa's `retrieve` gives."""
     from rasa.shared.core.events import SessionStarted
 
     read = []
@@ -177,6 +178,11 @@ def assert_sessions_read_as_rasa_reads_them(tracker_store):
                 tracker_store._sql.session_rows, {"sender": sender}
             ).scalars()
             assert list(ours) == rasas
+        peeked = run(tracker_store.peek(sender))
+        rasas_own = run(super(SQLTrackerStore, tracker_store).retrieve(sender))
+        assert [e.as_dict() for e in peeked.events] == [
+            e.as_dict() for e in rasas_own.events
+        ]
         read.append(len(rasas))
     assert read[0] > read[1] > read[2] > 0  # a later start, a shorter session
 
