@@ -66,8 +66,14 @@ def test_the_scripts_keep_rasas_ticket_queue(redis, monkeypatch):
     assert tickets(TicketLock.from_dict(raw)) == [(0, clock.now + 60)]
 
 
+async def turn_of(lock_store, conversation):
+    async with lock_store.lock(conversation):
+        pass
+
+
 def test_a_turn_makes_three_round_trips(redis):
     ours = store(redis)
+    asyncio.run(turn_of(ours, "first"))  # Redis learns the scripts (SCRIPT LOAD)
     commands = []
     send = ours.red.execute_command
 
@@ -77,11 +83,7 @@ def test_a_turn_makes_three_round_trips(redis):
 
     ours.red.execute_command = counted
 
-    async def turn():
-        async with ours.lock("three"):
-            pass
-
-    asyncio.run(turn())
+    asyncio.run(turn_of(ours, "three"))
     assert commands == ["EVALSHA", "GET", "EVALSHA"]
     assert ours.get_lock("three") is None  # cleaned up
 
